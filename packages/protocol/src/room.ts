@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+import {
+  CLIENT_TOKEN_PATTERN,
+  ROOM_ID_MAX_LENGTH,
+  ROOM_ID_PATTERN,
+  USERNAME_MAX_LENGTH,
+} from './limits.js';
+
+// Control characters (C0, DEL, C1) and the bidi/zero-width format characters
+// that can make one name look like another.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_NAME_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
+
+export const RoomIdSchema = z
+  .string()
+  .min(1, 'room id is empty')
+  .max(ROOM_ID_MAX_LENGTH, `room id is longer than ${ROOM_ID_MAX_LENGTH} characters`)
+  .regex(ROOM_ID_PATTERN, 'room id may only hold letters, digits, "-" and "_"');
+
+export const UsernameSchema = z
+  .string()
+  .trim()
+  .min(1, 'username is empty')
+  .max(USERNAME_MAX_LENGTH, `username is longer than ${USERNAME_MAX_LENGTH} characters`)
+  .refine((name) => !UNSAFE_NAME_CHARACTERS.test(name), 'username holds control or invisible characters');
+
+export const JoinRequestSchema = z.strictObject({
+  roomId: RoomIdSchema,
+  username: UsernameSchema,
+  clientToken: z.string().regex(CLIENT_TOKEN_PATTERN, 'client token is malformed').optional(),
+});
+export type JoinRequest = z.infer<typeof JoinRequestSchema>;
+
+export interface Member {
+  readonly id: string;
+  readonly name: string;
+  /** Server time the member joined; the longest-present member is promoted. */
+  readonly joinedAt: number;
+}
+
+export interface Presence {
+  readonly roomId: string;
+  readonly members: readonly Member[];
+  readonly adminId: string | null;
+}
+
+export interface JoinResult {
+  readonly memberId: string;
+  readonly presence: Presence;
+}

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+/** t0: the client's clock when it sent the ping (echoed back unchanged). */
+export const TimePingSchema = z.strictObject({
+  t0: z.number().finite(),
+});
+export type TimePing = z.infer<typeof TimePingSchema>;
+
+/** t1: server clock on receipt; t2: server clock on reply. */
+export interface TimePong {
+  readonly t0: number;
+  readonly t1: number;
+  readonly t2: number;
+}
