@@ -54,7 +54,7 @@ export function estimateClock(measurements: readonly ClockMeasurement[], best = 
   const offsets = fastest.map((m) => m.offset).sort((a, b) => a - b);
   return {
     offset: median(offsets),
-    rtt: fastest[0]!.rtt,
+    rtt: Math.min(...fastest.map((m) => m.rtt)),
     used: fastest.length,
     window: measurements.length,
   };
@@ -87,7 +87,9 @@ export class ClockWindow {
   }
 }
 
+/** The median of a non-empty, ascending list. */
 function median(sorted: readonly number[]): number {
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const upper = sorted[sorted.length >> 1] ?? Number.NaN;
+  const lower = sorted[(sorted.length - 1) >> 1] ?? Number.NaN;
+  return (lower + upper) / 2;
 }

@@ -1,0 +1,22 @@
+import { fileURLToPath } from 'node:url';
+
+import { Module } from '@nestjs/common';
+import { ServeStaticModule } from '@nestjs/serve-static';
+
+import { AppConfigModule } from './config/config.module.js';
+import { HealthController } from './health/health.controller.js';
+import { RoomModule } from './room/room.module.js';
+
+/** The built SPA (`ng build` output), two levels up from backend/src or backend/dist. */
+const SPA_DIR = fileURLToPath(new URL('../../frontend/dist/browser', import.meta.url));
+
+@Module({
+  imports: [
+    AppConfigModule,
+    RoomModule,
+    // Deep links such as /r/<room> fall back to index.html; /api stays JSON.
+    ServeStaticModule.forRoot({ rootPath: SPA_DIR, exclude: ['/api/{*path}'] }),
+  ],
+  controllers: [HealthController],
+})
+export class AppModule {}

@@ -1,0 +1,29 @@
+import { Global, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+
+import { parseConfig, type Config } from './config.js';
+
+/** The validated settings, injectable as `AppConfig`. */
+export abstract class AppConfig implements Readonly<Config> {
+  abstract readonly PORT: number;
+  abstract readonly HOST: string;
+  abstract readonly DATA_DIR: string;
+}
+
+@Global()
+@Module({
+  imports: [ConfigModule.forRoot({ ignoreEnvFile: true, validate: parseConfig })],
+  providers: [
+    {
+      provide: AppConfig,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<Config, true>): Config => ({
+        PORT: config.get('PORT', { infer: true }),
+        HOST: config.get('HOST', { infer: true }),
+        DATA_DIR: config.get('DATA_DIR', { infer: true }),
+      }),
+    },
+  ],
+  exports: [AppConfig],
+})
+export class AppConfigModule {}

@@ -1,0 +1,20 @@
+import { ConfigError, parseConfig } from './config.js';
+
+describe('parseConfig', () => {
+  it('runs with no settings at all', () => {
+    expect(parseConfig({})).toEqual({ PORT: 8080, HOST: '0.0.0.0', DATA_DIR: './data' });
+  });
+
+  it('reads PORT from the environment', () => {
+    expect(parseConfig({ PORT: '9090' }).PORT).toBe(9090);
+  });
+
+  it('treats an empty setting as unset', () => {
+    expect(parseConfig({ PORT: '' }).PORT).toBe(8080);
+  });
+
+  it.each([['abc'], ['80.5'], ['70000'], ['-1']])('refuses PORT=%s with a message naming PORT', (port) => {
+    expect(() => parseConfig({ PORT: port })).toThrow(ConfigError);
+    expect(() => parseConfig({ PORT: port })).toThrow(/PORT/);
+  });
+});

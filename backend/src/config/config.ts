@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Musync reads, with its default. The README's settings table
+ * lists exactly these names.
+ */
+export const ConfigSchema = z.object({
+  PORT: z.coerce
+    .number({ error: 'PORT must be a number' })
+    .int('PORT must be a whole number')
+    .min(0, 'PORT must be between 0 and 65535')
+    .max(65535, 'PORT must be between 0 and 65535')
+    .default(8080),
+  HOST: z.string().min(1, 'HOST is empty').default('0.0.0.0'),
+  DATA_DIR: z.string().min(1, 'DATA_DIR is empty').default('./data'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment; throws a ConfigError naming every bad setting. */
+export function parseConfig(env: Record<string, unknown>): Config {
+  const known = Object.fromEntries(
+    Object.keys(ConfigSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
+  );
+  const result = ConfigSchema.safeParse(known);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`Invalid settings:\n${problems.join('\n')}`);
+}

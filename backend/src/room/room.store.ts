@@ -1,0 +1,11 @@
+import type { Actor, RoomCommand, RoomResult, RoomState } from './room.state.js';
+
+/**
+ * Where room state lives. Implementations apply the reducer atomically per
+ * room, so two commands can never interleave a half-applied change.
+ */
+export abstract class RoomStore {
+  /** Applies one command to the room (created empty if new) and stores the result. */
+  abstract apply(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomResult>;
+  abstract get(roomId: string): Promise<RoomState | null>;
+}

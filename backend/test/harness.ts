@@ -1,0 +1,80 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { INestApplication } from '@nestjs/common';
+import type { Ack, ClientToServerEvents, ServerToClientEvents } from '@musync/protocol';
+import { io, type Socket } from 'socket.io-client';
+
+import { createMusync } from '../src/bootstrap.js';
+
+export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A real Musync app listening on a free loopback port, with its own DATA_DIR. */
+export class RunningServer {
+  private readonly clients: TestClient[] = [];
+
+  private constructor(
+    private readonly app: INestApplication,
+    readonly url: string,
+    private readonly dataDir: string,
+  ) {}
+
+  static async start(): Promise<RunningServer> {
+    const dataDir = await mkdtemp(join(tmpdir(), 'musync-test-'));
+    process.env['DATA_DIR'] = dataDir;
+    const app = await createMusync({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    return new RunningServer(app, await app.getUrl(), dataDir);
+  }
+
+  /** A connected socket.io client (websocket only, no reconnection: tests drive it). */
+  async connect(): Promise<TestClient> {
+    const client: TestClient = io(this.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+    this.clients.push(client);
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', resolve);
+      client.once('connect_error', reject);
+    });
+    return client;
+  }
+
+  async stop(): Promise<void> {
+    for (const client of this.clients) client.disconnect();
+    await this.app.close();
+    await rm(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Emits an event with an ack and resolves with the ack (fails after 2 s). */
+export function request<E extends keyof ClientToServerEvents>(
+  client: TestClient,
+  event: E,
+  payload: unknown,
+): Promise<Ack<Record<string, unknown>>> {
+  // The payload is deliberately untyped so tests can send anything a hostile client could.
+  const emit = client.timeout(2000).emitWithAck as unknown as (e: E, p: unknown) => Promise<Ack<Record<string, unknown>>>;
+  return emit.call(client.timeout(2000), event, payload);
+}
+
+/** Resolves with the next payload of `event` that satisfies `predicate`. */
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  client: TestClient,
+  event: E,
+  predicate: (payload: Parameters<ServerToClientEvents[E]>[0]) => boolean = () => true,
+  timeoutMs = 3000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off(event, listener as never);
+      reject(new Error(`no matching ${event} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = (payload: Parameters<ServerToClientEvents[E]>[0]): void => {
+      if (!predicate(payload)) return;
+      clearTimeout(timer);
+      client.off(event, listener as never);
+      resolve(payload);
+    };
+    client.on(event, listener as never);
+  });
+}
