@@ -47,7 +47,7 @@ test('a page in another room sees only itself, as that room’s admin', async ({
   await zoe.context().close();
 });
 
-test('a username the server refuses shows its message and joins nobody', async ({ browser }) => {
+test('a too-long username is refused with its message and joins nobody', async ({ browser }) => {
   const watcher = await personAt(browser, '/r/quiet', 'Watcher');
   const page = await (await browser.newContext()).newPage();
   await page.goto('/r/quiet');

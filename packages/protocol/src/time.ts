@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** t0: the client's clock when it sent the ping (echoed back unchanged). */
 export const TimePingSchema = z.strictObject({

@@ -1,0 +1,148 @@
+import { TestBed } from '@angular/core/testing';
+import { CLIENT_TOKEN_PATTERN, type JoinRequest, type Presence } from '@musync/protocol';
+
+import { FakeSocket, provideFakeSocket } from '../testing/fake-socket';
+import { RoomSession } from './room-session';
+
+const presenceWith = (...names: string[]): Presence => ({
+  roomId: 'lobby',
+  members: names.map((name, i) => ({ id: `m-${name}`, name, joinedAt: 1000 + i })),
+  adminId: names.length > 0 ? `m-${names[0]}` : null,
+});
+
+/** Lets pending promise callbacks (the acks) run. */
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('RoomSession', () => {
+  let socket: FakeSocket;
+  let session: RoomSession;
+
+  /** A server that admits everyone, as member `m-<name>`. */
+  function serverAdmits(): void {
+    socket.answer('room:join', ({ username }, ack) =>
+      ack({ ok: true, memberId: `m-${username}`, presence: presenceWith('Grace', username) }),
+    );
+  }
+
+  beforeEach(() => {
+    localStorage.clear();
+    socket = new FakeSocket();
+    TestBed.configureTestingModule({ providers: [provideFakeSocket(socket)] });
+    session = TestBed.inject(RoomSession);
+  });
+
+  it('shows the server message and stays out of the room when the join is refused', async () => {
+    socket.serverAccepts();
+    socket.answer('room:join', (_, ack) =>
+      ack({ ok: false, error: { code: 'INVALID_PAYLOAD', message: 'username holds control or invisible characters' } }),
+    );
+
+    session.join('lobby', 'Ada');
+    expect(session.joining()).toBe(true);
+    await settle();
+
+    expect(session.joinError()).toBe('username holds control or invisible characters');
+    expect(session.joined()).toBe(false);
+    expect(session.memberId()).toBeNull();
+    expect(session.presence()).toBeNull();
+    expect(session.joining()).toBe(false);
+    expect(localStorage.getItem('musync.username')).toBeNull();
+  });
+
+  it('enters the room with the member id and presence from the ack', async () => {
+    socket.serverAccepts();
+    serverAdmits();
+
+    session.join('lobby', 'Ada');
+    await settle();
+
+    expect(session.joined()).toBe(true);
+    expect(session.memberId()).toBe('m-Ada');
+    expect(session.presence()).toEqual(presenceWith('Grace', 'Ada'));
+    expect(session.joinError()).toBeNull();
+    expect(session.joining()).toBe(false);
+    expect(localStorage.getItem('musync.username')).toBe('Ada');
+  });
+
+  it('sends the client token kept in localStorage for later visits', async () => {
+    socket.serverAccepts();
+    serverAdmits();
+    session.join('lobby', 'Ada');
+    await settle();
+
+    const [request] = socket.sentPayloads('room:join');
+    expect(request).toMatchObject({ roomId: 'lobby', username: 'Ada' });
+    expect(request?.clientToken).toMatch(CLIENT_TOKEN_PATTERN);
+    expect(localStorage.getItem('musync.clientToken')).toBe(request?.clientToken);
+  });
+
+  it('prefills the name this browser joined with last time', () => {
+    localStorage.setItem('musync.username', 'Ada');
+    TestBed.resetTestingModule();
+    TestBed.configureTestingModule({ providers: [provideFakeSocket(new FakeSocket())] });
+    expect(TestBed.inject(RoomSession).lastUsername).toBe('Ada');
+  });
+
+  it('follows presence broadcasts for its room', async () => {
+    socket.serverAccepts();
+    serverAdmits();
+    session.join('lobby', 'Ada');
+    await settle();
+
+    socket.broadcast('presence:updated', presenceWith('Ada', 'Linus'));
+    expect(session.presence()).toEqual(presenceWith('Ada', 'Linus'));
+  });
+
+  it('waits for the connection before joining', async () => {
+    serverAdmits();
+    session.join('lobby', 'Ada');
+    expect(socket.sent).toEqual([]);
+    expect(session.joining()).toBe(true);
+
+    socket.serverAccepts();
+    await settle();
+    expect(session.memberId()).toBe('m-Ada');
+  });
+
+  it('joins again with the same name and token after a reconnect', async () => {
+    socket.serverAccepts();
+    serverAdmits();
+    session.join('lobby', 'Ada');
+    await settle();
+
+    socket.connectionLost();
+    expect(session.joined()).toBe(true); // the panel stays while reconnecting
+    socket.answer('room:join', (_, ack) =>
+      ack({ ok: true, memberId: 'm-Ada-2', presence: presenceWith('Ada') }),
+    );
+    socket.serverAccepts();
+    await settle();
+
+    const [first, second] = socket.sentPayloads('room:join') as [JoinRequest, JoinRequest];
+    expect(second).toEqual(first);
+    expect(session.memberId()).toBe('m-Ada-2');
+    expect(session.presence()).toEqual(presenceWith('Ada'));
+  });
+
+  it('does not join on reconnect if it never joined', async () => {
+    socket.serverAccepts();
+    socket.connectionLost();
+    socket.serverAccepts();
+    await settle();
+    expect(socket.sent).toEqual([]);
+  });
+
+  it('retries a join cut off by a dropped connection on the next connect', async () => {
+    socket.serverAccepts();
+    session.join('lobby', 'Ada'); // the server never answers this one
+    socket.connectionLost();
+    await settle();
+    expect(session.joinError()).toBeNull();
+    expect(session.joining()).toBe(true);
+
+    serverAdmits();
+    socket.serverAccepts();
+    await settle();
+    expect(session.memberId()).toBe('m-Ada');
+  });
+});

@@ -1,0 +1,104 @@
+import { TestBed } from '@angular/core/testing';
+import type { Presence } from '@musync/protocol';
+
+import { FakeSocket, provideFakeSocket } from '../testing/fake-socket';
+import { SocketClient } from './socket-client';
+
+describe('SocketClient', () => {
+  let socket: FakeSocket;
+  let client: SocketClient;
+
+  beforeEach(() => {
+    socket = new FakeSocket();
+    TestBed.configureTestingModule({ providers: [provideFakeSocket(socket)] });
+    client = TestBed.inject(SocketClient);
+  });
+
+  afterEach(() => jest.useRealTimers());
+
+  describe('state', () => {
+    it('is offline until the first connection', () => {
+      expect(client.state()).toBe('offline');
+      socket.serverAccepts();
+      expect(client.state()).toBe('connected');
+    });
+
+    it('is reconnecting after losing an established connection, and connected again after', () => {
+      socket.serverAccepts();
+      socket.connectionLost();
+      expect(client.state()).toBe('reconnecting');
+      socket.serverAccepts();
+      expect(client.state()).toBe('connected');
+    });
+
+    it('is offline when the first connection attempt fails', () => {
+      socket.connectAttemptFails();
+      expect(client.state()).toBe('offline');
+    });
+
+    it('is offline once the socket stops retrying', () => {
+      socket.serverAccepts();
+      socket.serverCloses();
+      expect(client.state()).toBe('offline');
+    });
+
+    it('is offline while the browser reports no network', () => {
+      socket.serverAccepts();
+      window.dispatchEvent(new Event('offline'));
+      expect(client.state()).toBe('offline');
+      window.dispatchEvent(new Event('online'));
+      expect(client.state()).toBe('connected');
+    });
+  });
+
+  it('announces every connection, including reconnections', () => {
+    let connects = 0;
+    client.connects.subscribe(() => connects++);
+    socket.serverAccepts();
+    socket.connectionLost();
+    socket.serverAccepts();
+    expect(connects).toBe(2);
+  });
+
+  describe('request', () => {
+    it('resolves with the server ack', async () => {
+      socket.serverAccepts();
+      socket.answer('time:ping', ({ t0 }, ack) => ack({ ok: true, t0, t1: 5, t2: 6 }));
+      await expect(client.request('time:ping', { t0: 1 })).resolves.toEqual({ ok: true, t0: 1, t1: 5, t2: 6 });
+      expect(socket.sentPayloads('time:ping')).toEqual([{ t0: 1 }]);
+    });
+
+    it('fails with TIMEOUT when no ack arrives in time', async () => {
+      jest.useFakeTimers();
+      socket.serverAccepts();
+      const result = client.request('time:ping', { t0: 1 }, 1000);
+      await jest.advanceTimersByTimeAsync(1000);
+      await expect(result).resolves.toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
+    });
+
+    it('fails with NOT_CONNECTED without sending while disconnected', async () => {
+      await expect(client.request('time:ping', { t0: 1 })).resolves.toMatchObject({
+        ok: false,
+        error: { code: 'NOT_CONNECTED' },
+      });
+      expect(socket.sent).toEqual([]);
+    });
+
+    it('fails with NOT_CONNECTED when the connection drops before the ack', async () => {
+      socket.serverAccepts();
+      const result = client.request('time:ping', { t0: 1 });
+      socket.connectionLost();
+      await expect(result).resolves.toMatchObject({ ok: false, error: { code: 'NOT_CONNECTED' } });
+    });
+  });
+
+  it('delivers broadcasts until the subscription ends', () => {
+    const presence: Presence = { roomId: 'lobby', members: [], adminId: null };
+    const received: Presence[] = [];
+    const subscription = client.on('presence:updated').subscribe((p) => received.push(p));
+    socket.broadcast('presence:updated', presence);
+    subscription.unsubscribe();
+    socket.broadcast('presence:updated', presence);
+    expect(received).toEqual([presence]);
+  });
+});

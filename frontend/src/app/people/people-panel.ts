@@ -1,0 +1,17 @@
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+
+import { PeopleStore } from './people-store';
+
+@Component({
+  selector: 'app-people-panel',
+  templateUrl: './people-panel.html',
+  styleUrl: './people-panel.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class PeoplePanel {
+  protected readonly store = inject(PeopleStore);
+  protected readonly countLabel = computed(() => {
+    const count = this.store.count();
+    return `${count} ${count === 1 ? 'person' : 'people'}`;
+  });
+}

@@ -1,0 +1,68 @@
+import { TestBed } from '@angular/core/testing';
+import { provideRouter, withComponentInputBinding } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+import { DEFAULT_ROOM_ID } from '@musync/protocol';
+
+import { routes } from '../app.routes';
+import { FakeSocket, provideFakeSocket } from '../testing/fake-socket';
+import { RoomPage } from './room-page';
+
+describe('RoomPage', () => {
+  let socket: FakeSocket;
+
+  async function open(url: string): Promise<HTMLElement> {
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl(url, RoomPage);
+    return harness.routeNativeElement as HTMLElement;
+  }
+
+  const byTestId = (root: HTMLElement, testId: string): HTMLElement | null =>
+    root.querySelector<HTMLElement>(`[data-testid="${testId}"]`);
+
+  beforeEach(() => {
+    localStorage.clear();
+    socket = new FakeSocket();
+    TestBed.configureTestingModule({
+      providers: [provideFakeSocket(socket), provideRouter(routes, withComponentInputBinding())],
+    });
+  });
+
+  it('opens the default room at /', async () => {
+    const root = await open('/');
+    expect(byTestId(root, 'room-id')?.textContent).toBe(DEFAULT_ROOM_ID);
+    expect(byTestId(root, 'username-input')).not.toBeNull();
+    expect(byTestId(root, 'connection-status')).not.toBeNull();
+  });
+
+  it('opens the room named in /r/:room', async () => {
+    const root = await open('/r/jazz-night_2');
+    expect(byTestId(root, 'room-id')?.textContent).toBe('jazz-night_2');
+  });
+
+  it('explains an invalid room id instead of offering to join', async () => {
+    const root = await open('/r/not.a.room');
+    expect(root.querySelector('[role="alert"]')?.textContent).toContain('room id may only hold letters');
+    expect(byTestId(root, 'username-input')).toBeNull();
+  });
+
+  it('joins the room from the URL and then shows who is there', async () => {
+    socket.serverAccepts();
+    socket.answer('room:join', ({ roomId, username }, ack) =>
+      ack({ ok: true, memberId: 'm-1', presence: { roomId, members: [{ id: 'm-1', name: username, joinedAt: 1 }], adminId: 'm-1' } }),
+    );
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/r/jazz', RoomPage);
+    const root = harness.routeNativeElement as HTMLElement;
+
+    const input = byTestId(root, 'username-input') as HTMLInputElement;
+    input.value = 'Ada';
+    input.dispatchEvent(new Event('input'));
+    byTestId(root, 'join-button')?.click();
+    await harness.fixture.whenStable();
+
+    expect(socket.sentPayloads('room:join')).toEqual([expect.objectContaining({ roomId: 'jazz', username: 'Ada' })]);
+    expect(byTestId(root, 'username-input')).toBeNull();
+    expect(byTestId(root, 'people-count')?.textContent).toBe('1 person');
+    expect(byTestId(root, 'you-marker')).not.toBeNull();
+  });
+});

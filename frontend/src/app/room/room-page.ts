@@ -1,0 +1,37 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { DEFAULT_ROOM_ID, RoomIdSchema } from '@musync/protocol';
+
+import { RoomSession } from '../core/room-session';
+import { JoinForm } from '../join/join-form';
+import { PeoplePanel } from '../people/people-panel';
+import { ConnectionStatus } from '../status/connection-status';
+
+type RoomChoice =
+  | { readonly valid: true; readonly id: string }
+  | { readonly valid: false; readonly id: string; readonly problem: string };
+
+@Component({
+  selector: 'app-room-page',
+  imports: [ConnectionStatus, JoinForm, PeoplePanel, RouterLink],
+  templateUrl: './room-page.html',
+  styleUrl: './room-page.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class RoomPage {
+  private readonly session = inject(RoomSession);
+
+  /** The `:room` route parameter; absent on `/`, which is the default room. */
+  readonly room = input<string>();
+
+  protected readonly choice = computed<RoomChoice>(() => {
+    const room = this.room();
+    if (room === undefined) return { valid: true, id: DEFAULT_ROOM_ID };
+    const parsed = RoomIdSchema.safeParse(room);
+    return parsed.success
+      ? { valid: true, id: parsed.data }
+      : { valid: false, id: room, problem: parsed.error.issues[0]?.message ?? 'invalid room id' };
+  });
+  protected readonly joined = this.session.joined;
+  protected readonly defaultRoomId = DEFAULT_ROOM_ID;
+}

@@ -1,0 +1,95 @@
+import type { Provider } from '@angular/core';
+import type { ClientEventName, ServerEventName, ServerEventPayload } from '@musync/protocol';
+
+import { type RequestAck, type RequestPayload, SOCKET_FACTORY, type SocketConnection } from '../core/socket-client';
+
+type Listener = (...args: unknown[]) => void;
+type ServerHandler<E extends ClientEventName> = (payload: RequestPayload<E>, ack: (answer: RequestAck<E>) => void) => void;
+
+/**
+ * A stand-in for the socket.io-client socket: the test plays the server, deciding when
+ * the connection comes and goes, what each command is answered, and what is broadcast.
+ */
+export class FakeSocket {
+  connected = false;
+  active = true;
+  /** Every command the client sent, in order. */
+  readonly sent: { readonly event: ClientEventName; readonly payload: unknown }[] = [];
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly handlers = new Map<ClientEventName, ServerHandler<never>>();
+
+  on(event: string, listener: Listener): this {
+    const set = this.listeners.get(event) ?? new Set<Listener>();
+    set.add(listener);
+    this.listeners.set(event, set);
+    return this;
+  }
+
+  off(event: string, listener: Listener): this {
+    this.listeners.get(event)?.delete(listener);
+    return this;
+  }
+
+  emit(event: ClientEventName, payload: never, ack: (answer: never) => void): this {
+    this.sent.push({ event, payload });
+    this.handlers.get(event)?.(payload, ack);
+    return this;
+  }
+
+  disconnect(): this {
+    this.active = false;
+    if (this.connected) this.drop('io client disconnect');
+    return this;
+  }
+
+  /** How the server answers one command from now on; unanswered commands get no ack. */
+  answer<E extends ClientEventName>(event: E, handler: ServerHandler<E>): void {
+    this.handlers.set(event, handler as ServerHandler<never>);
+  }
+
+  /** The commands of one kind the client sent. */
+  sentPayloads<E extends ClientEventName>(event: E): RequestPayload<E>[] {
+    return this.sent.filter((s) => s.event === event).map((s) => s.payload as RequestPayload<E>);
+  }
+
+  serverAccepts(): void {
+    this.connected = true;
+    this.active = true;
+    this.fire('connect');
+  }
+
+  /** A connection attempt fails (server down, handshake refused). */
+  connectAttemptFails(): void {
+    this.fire('connect_error', new Error('connection refused'));
+  }
+
+  /** The link breaks; socket.io-client keeps retrying. */
+  connectionLost(): void {
+    this.drop('transport close');
+  }
+
+  /** The server closes the socket; socket.io-client does not retry. */
+  serverCloses(): void {
+    this.active = false;
+    this.drop('io server disconnect');
+  }
+
+  broadcast<E extends ServerEventName>(event: E, payload: ServerEventPayload<E>): void {
+    this.fire(event, payload);
+  }
+
+  private drop(reason: string): void {
+    this.connected = false;
+    this.fire('disconnect', reason);
+  }
+
+  private fire(event: string, ...args: unknown[]): void {
+    for (const listener of [...(this.listeners.get(event) ?? [])]) listener(...args);
+  }
+}
+
+/** Makes SocketClient use `socket` instead of opening a real connection. */
+export function provideFakeSocket(socket: FakeSocket): Provider {
+  // The fake covers only what SocketClient calls, not the library's overloaded signatures.
+  return { provide: SOCKET_FACTORY, useValue: () => socket as unknown as SocketConnection };
+}
