@@ -8,6 +8,7 @@ export abstract class AppConfig implements Readonly<Config> {
   abstract readonly PORT: number;
   abstract readonly HOST: string;
   abstract readonly DATA_DIR: string;
+  abstract readonly ADMIN_GRACE_MS: number;
 }
 
 @Global()
@@ -21,6 +22,7 @@ export abstract class AppConfig implements Readonly<Config> {
         PORT: config.get('PORT', { infer: true }),
         HOST: config.get('HOST', { infer: true }),
         DATA_DIR: config.get('DATA_DIR', { infer: true }),
+        ADMIN_GRACE_MS: config.get('ADMIN_GRACE_MS', { infer: true }),
       }),
     },
   ],

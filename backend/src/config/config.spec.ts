@@ -2,7 +2,7 @@ import { ConfigError, parseConfig } from './config.js';
 
 describe('parseConfig', () => {
   it('runs with no settings at all', () => {
-    expect(parseConfig({})).toEqual({ PORT: 8080, HOST: '0.0.0.0', DATA_DIR: './data' });
+    expect(parseConfig({})).toEqual({ PORT: 8080, HOST: '0.0.0.0', DATA_DIR: './data', ADMIN_GRACE_MS: 5000 });
   });
 
   it('reads PORT from the environment', () => {
@@ -11,6 +11,10 @@ describe('parseConfig', () => {
 
   it('treats an empty setting as unset', () => {
     expect(parseConfig({ PORT: '' }).PORT).toBe(8080);
+  });
+
+  it.each([['-5'], ['1.5'], ['soon']])('refuses ADMIN_GRACE_MS=%s', (grace) => {
+    expect(() => parseConfig({ ADMIN_GRACE_MS: grace })).toThrow(/ADMIN_GRACE_MS/);
   });
 
   it.each([['abc'], ['80.5'], ['70000'], ['-1']])('refuses PORT=%s with a message naming PORT', (port) => {

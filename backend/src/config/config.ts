@@ -13,6 +13,12 @@ export const ConfigSchema = z.object({
     .default(8080),
   HOST: z.string().min(1, 'HOST is empty').default('0.0.0.0'),
   DATA_DIR: z.string().min(1, 'DATA_DIR is empty').default('./data'),
+  ADMIN_GRACE_MS: z.coerce
+    .number({ error: 'ADMIN_GRACE_MS must be a number' })
+    .int('ADMIN_GRACE_MS must be a whole number of milliseconds')
+    .min(0, 'ADMIN_GRACE_MS cannot be negative')
+    .max(600_000, 'ADMIN_GRACE_MS is at most 600000 (10 minutes)')
+    .default(5000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -8,12 +8,30 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import {
+  ControlSchema,
   ErrorCode,
   JoinRequestSchema,
   MAX_MESSAGE_BYTES,
+  SeekSchema,
+  SelectSchema,
+  SettingsSchema,
+  SkipSchema,
+  SongReadySchema,
+  SongStepSchema,
+  SyncReportSchema,
   TimePingSchema,
+  type ControlRequest,
   type JoinRequest,
   type JoinResult,
+  type PlaybackResult,
+  type RoomSettings,
+  type SeekRequest,
+  type SelectRequest,
+  type SettingsRequest,
+  type SkipRequest,
+  type SongReadyRequest,
+  type SongStepRequest,
+  type SyncReport,
   type TimePing,
   type TimePong,
 } from '@musync/protocol';
@@ -22,8 +40,10 @@ import { ServerClock } from '../clock/server-clock.js';
 import { AckInterceptor } from '../common/ack.interceptor.js';
 import { DomainError } from '../common/domain-error.js';
 import { payloadValidationPipe } from '../common/payload-validation.pipe.js';
+import { RateLimited, RateLimitInterceptor } from '../common/rate-limit.interceptor.js';
 import { SyncService } from '../sync/sync.service.js';
 import { RoomService } from './room.service.js';
+import type { RoomCommand } from './room.state.js';
 import { SocketBroadcaster } from './socket-broadcaster.js';
 import type { MusyncServer, MusyncSocket } from './socket.types.js';
 
@@ -32,7 +52,7 @@ import type { MusyncServer, MusyncSocket } from './socket.types.js';
  * service, and returns the value the ack interceptor wraps. No rules here.
  */
 @WebSocketGateway({ serveClient: false, maxHttpBufferSize: MAX_MESSAGE_BYTES })
-@UseInterceptors(AckInterceptor)
+@UseInterceptors(AckInterceptor, RateLimitInterceptor)
 @UsePipes(payloadValidationPipe)
 export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDisconnect<MusyncSocket> {
   private readonly logger = new Logger(RoomGateway.name);
@@ -59,7 +79,7 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
     // Join the broadcast room first so the joiner hears its own arrival too.
     await socket.join(request.roomId);
     try {
-      const result = await this.rooms.join(request.roomId, request.username);
+      const result = await this.rooms.join(request.roomId, request.username, request.clientToken ?? null);
       socket.data.session = { roomId: request.roomId, memberId: result.memberId };
       return result;
     } catch (error) {
@@ -68,9 +88,88 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
     }
   }
 
+  @SubscribeMessage('room:configure')
+  async configure(
+    @ConnectedSocket() socket: MusyncSocket,
+    @MessageBody({ schema: SettingsSchema }) request: SettingsRequest,
+  ): Promise<{ settings: RoomSettings }> {
+    const state = await this.command(socket, { type: 'room:configure', control: request.control });
+    return { settings: state.settings };
+  }
+
   @SubscribeMessage('time:ping')
   ping(@MessageBody({ schema: TimePingSchema }) ping: TimePing): TimePong {
     return this.sync.pong(ping, this.clock.now());
+  }
+
+  @SubscribeMessage('sync:report')
+  async report(
+    @ConnectedSocket() socket: MusyncSocket,
+    @MessageBody({ schema: SyncReportSchema }) report: SyncReport,
+  ): Promise<object> {
+    const { roomId, memberId } = sessionOf(socket);
+    const lead = this.sync.report(roomId, memberId, report.rtt);
+    if (lead !== null) await this.rooms.run(roomId, { type: 'sync:lead', leadMs: lead }, 'system');
+    return {};
+  }
+
+  @SubscribeMessage('playback:play')
+  @RateLimited('control')
+  play(@ConnectedSocket() socket: MusyncSocket, @MessageBody({ schema: ControlSchema }) request: ControlRequest) {
+    return this.playback(socket, { type: 'playback:play', ...request });
+  }
+
+  @SubscribeMessage('playback:pause')
+  @RateLimited('control')
+  pause(@ConnectedSocket() socket: MusyncSocket, @MessageBody({ schema: ControlSchema }) request: ControlRequest) {
+    return this.playback(socket, { type: 'playback:pause', ...request });
+  }
+
+  @SubscribeMessage('playback:next')
+  @RateLimited('control')
+  next(@ConnectedSocket() socket: MusyncSocket, @MessageBody({ schema: SongStepSchema }) request: SongStepRequest) {
+    return this.playback(socket, { type: 'playback:next', ...request });
+  }
+
+  @SubscribeMessage('playback:previous')
+  @RateLimited('control')
+  previous(
+    @ConnectedSocket() socket: MusyncSocket,
+    @MessageBody({ schema: SongStepSchema }) request: SongStepRequest,
+  ) {
+    return this.playback(socket, { type: 'playback:previous', ...request });
+  }
+
+  @SubscribeMessage('playback:ended')
+  ended(@ConnectedSocket() socket: MusyncSocket, @MessageBody({ schema: SongStepSchema }) request: SongStepRequest) {
+    return this.playback(socket, { type: 'playback:ended', ...request });
+  }
+
+  @SubscribeMessage('playback:skip')
+  @RateLimited('control')
+  skip(@ConnectedSocket() socket: MusyncSocket, @MessageBody({ schema: SkipSchema }) request: SkipRequest) {
+    return this.playback(socket, { type: 'playback:skip', ...request });
+  }
+
+  @SubscribeMessage('playback:seek')
+  @RateLimited('control')
+  seek(@ConnectedSocket() socket: MusyncSocket, @MessageBody({ schema: SeekSchema }) request: SeekRequest) {
+    return this.playback(socket, { type: 'playback:seek', ...request });
+  }
+
+  @SubscribeMessage('playback:select')
+  @RateLimited('control')
+  select(@ConnectedSocket() socket: MusyncSocket, @MessageBody({ schema: SelectSchema }) request: SelectRequest) {
+    return this.playback(socket, { type: 'playback:select', ...request });
+  }
+
+  @SubscribeMessage('playback:ready')
+  async ready(
+    @ConnectedSocket() socket: MusyncSocket,
+    @MessageBody({ schema: SongReadySchema }) request: SongReadyRequest,
+  ): Promise<object> {
+    await this.command(socket, { type: 'playback:ready', songId: request.songId });
+    return {};
   }
 
   async handleDisconnect(socket: MusyncSocket): Promise<void> {
@@ -79,8 +178,26 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
     socket.data.session = undefined;
     try {
       await this.rooms.leave(session.roomId, session.memberId);
+      const lead = this.sync.forget(session.roomId, session.memberId);
+      if (lead !== null) await this.rooms.run(session.roomId, { type: 'sync:lead', leadMs: lead }, 'system');
     } catch (error) {
       this.logger.error(`leave after disconnect failed for ${session.memberId}`, error);
     }
   }
+
+  private async playback(socket: MusyncSocket, command: RoomCommand): Promise<PlaybackResult> {
+    const state = await this.command(socket, command);
+    return { playback: state.playback };
+  }
+
+  private command(socket: MusyncSocket, command: RoomCommand) {
+    const { roomId, memberId } = sessionOf(socket);
+    return this.rooms.run(roomId, command, { memberId });
+  }
+}
+
+function sessionOf(socket: MusyncSocket): { roomId: string; memberId: string } {
+  const session = socket.data.session;
+  if (!session) throw new DomainError(ErrorCode.NOT_JOINED, 'Join a room first.');
+  return session;
 }

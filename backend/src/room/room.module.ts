@@ -5,6 +5,7 @@ import { SyncService } from '../sync/sync.service.js';
 import { Broadcaster } from './broadcaster.js';
 import { MemoryRoomStore } from './memory-room.store.js';
 import { RoomGateway } from './room.gateway.js';
+import { RateLimitInterceptor } from '../common/rate-limit.interceptor.js';
 import { RoomService } from './room.service.js';
 import { RoomStore } from './room.store.js';
 import { SocketBroadcaster } from './socket-broadcaster.js';
@@ -15,6 +16,7 @@ import { SocketBroadcaster } from './socket-broadcaster.js';
     SyncService,
     RoomService,
     RoomGateway,
+    RateLimitInterceptor,
     SocketBroadcaster,
     { provide: Broadcaster, useExisting: SocketBroadcaster },
     { provide: RoomStore, useClass: MemoryRoomStore },

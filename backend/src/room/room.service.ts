@@ -1,29 +1,65 @@
 import { randomUUID } from 'node:crypto';
 
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { JoinResult } from '@musync/protocol';
 
+import { ServerClock } from '../clock/server-clock.js';
+import { AppConfig } from '../config/config.module.js';
 import { Broadcaster } from './broadcaster.js';
 import { RoomStore } from './room.store.js';
-import { presenceOf } from './room.state.js';
+import { snapshotOf, type Actor, type RoomCommand, type RoomState, type Wakeup } from './room.state.js';
 
-/** Runs room commands through the store and tells the room what changed. */
+/**
+ * Runs room commands: applies them through the store (atomically per room),
+ * tells the room what changed, and schedules the wakeups the reducer asked for.
+ */
 @Injectable()
-export class RoomService {
+export class RoomService implements OnModuleDestroy {
+  private readonly logger = new Logger(RoomService.name);
+  private readonly timers = new Set<NodeJS.Timeout>();
+
   constructor(
     private readonly store: RoomStore,
     private readonly broadcaster: Broadcaster,
+    private readonly clock: ServerClock,
+    private readonly config: AppConfig,
   ) {}
 
-  async join(roomId: string, name: string): Promise<JoinResult> {
+  async join(roomId: string, name: string, token: string | null): Promise<JoinResult> {
     const memberId = randomUUID();
-    const { state, events } = await this.store.apply(roomId, { type: 'member:join', name }, { memberId });
-    this.broadcaster.publish(roomId, events);
-    return { memberId, presence: presenceOf(state) };
+    const state = await this.run(roomId, { type: 'member:join', name, token }, { memberId });
+    return { memberId, ...snapshotOf(state) };
   }
 
   async leave(roomId: string, memberId: string): Promise<void> {
-    const { events } = await this.store.apply(roomId, { type: 'member:leave' }, { memberId });
-    this.broadcaster.publish(roomId, events);
+    await this.run(roomId, { type: 'member:leave', graceMs: this.config.ADMIN_GRACE_MS }, { memberId });
+  }
+
+  /** Applies one command and returns the room as it is afterwards. */
+  async run(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomState> {
+    const { state, events, wakeups } = await this.store.apply(roomId, command, actor);
+    if (events.length > 0) this.broadcaster.publish(roomId, events);
+    for (const wakeup of wakeups) this.schedule(roomId, wakeup);
+    return state;
+  }
+
+  onModuleDestroy(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  // Wakeup commands check the state they were made for (song id, version, token),
+  // so a stale one changes nothing and none needs cancelling.
+  private schedule(roomId: string, wakeup: Wakeup): void {
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        this.run(roomId, wakeup.command, 'system').catch((error: unknown) =>
+          this.logger.error(`wakeup ${wakeup.command.type} in ${roomId} failed`, error),
+        );
+      },
+      Math.max(0, wakeup.at - this.clock.now()),
+    );
+    this.timers.add(timer);
   }
 }

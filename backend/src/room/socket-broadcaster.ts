@@ -15,6 +15,9 @@ export class SocketBroadcaster extends Broadcaster {
   publish(roomId: string, events: readonly RoomEvent[]): void {
     if (!this.server) throw new Error('Broadcaster used before the gateway started');
     const room = this.server.to(roomId);
-    for (const event of events) room.emit(event.name, event.payload);
+    // RoomEvent pairs each name with its payload type; TypeScript cannot follow that
+    // correlation through a union, so the pair is emitted through a widened signature.
+    const emit = room.emit.bind(room) as (name: RoomEvent['name'], payload: RoomEvent['payload']) => boolean;
+    for (const event of events) emit(event.name, event.payload);
   }
 }

@@ -6,6 +6,22 @@ export const ErrorCode = {
   NOT_JOINED: 'NOT_JOINED',
   /** The socket already joined a room; one room per connection. */
   ALREADY_JOINED: 'ALREADY_JOINED',
+  /** Only the room's admin may do this. */
+  NOT_ADMIN: 'NOT_ADMIN',
+  /** Nobody may do this from a client (server-internal commands). */
+  FORBIDDEN: 'FORBIDDEN',
+  /** The room lets only the admin control playback. */
+  CONTROL_RESTRICTED: 'CONTROL_RESTRICTED',
+  /** No song with that id in this room's playlist. */
+  SONG_NOT_FOUND: 'SONG_NOT_FOUND',
+  /** The playlist is empty. */
+  PLAYLIST_EMPTY: 'PLAYLIST_EMPTY',
+  /** A seek position past the end of the song. */
+  POSITION_OUT_OF_RANGE: 'POSITION_OUT_OF_RANGE',
+  /** The command was made against an older state than the room's. */
+  STALE_STATE: 'STALE_STATE',
+  /** Too many commands in too short a time. */
+  RATE_LIMITED: 'RATE_LIMITED',
   /** An unexpected server fault; the server logged it with a correlation id. */
   INTERNAL: 'INTERNAL',
 } as const;

@@ -21,3 +21,32 @@ export const CHUNK_SIZE = 64 * 1024;
  * envelope. Anything bigger is a client bug or an attack.
  */
 export const MAX_MESSAGE_BYTES = CHUNK_SIZE + 4 * 1024;
+
+/** The largest relative jump of `playback:skip` (the buttons send ±10 s). */
+export const SKIP_MAX_SECONDS = 60;
+
+/**
+ * Scheduling lead: how far in the future a change takes effect, so it reaches
+ * every member before it is due. Adaptive between the floor and the cap:
+ * lead = clamp(max one-way delay of the room × 1.5 + LEAD_MARGIN_MS, FLOOR, CAP).
+ * The floor covers event-loop and audio-callback latency on a quiet LAN; the
+ * cap keeps a member on a terrible link from making the room feel sluggish
+ * (that member joins late, in place, instead).
+ */
+export const LEAD_FLOOR_MS = 80;
+export const LEAD_CAP_MS = 1000;
+export const LEAD_MARGIN_MS = 40;
+
+/** How long a song change waits for every member to report the song loaded. */
+export const READY_BARRIER_MS = 3000;
+
+/** Within this many seconds of the start, `previous` goes to the previous song; later it restarts the song. */
+export const PREVIOUS_RESTARTS_AFTER_SECONDS = 3;
+
+/**
+ * Playback commands a connection may send: a burst of CONTROL_BURST, then
+ * CONTROL_PER_SECOND sustained. A person mashing buttons stays under it; a
+ * flood gets RATE_LIMITED and changes nothing.
+ */
+export const CONTROL_BURST = 10;
+export const CONTROL_PER_SECOND = 4;

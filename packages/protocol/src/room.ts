@@ -6,6 +6,7 @@ import {
   ROOM_ID_PATTERN,
   USERNAME_MAX_LENGTH,
 } from './limits.js';
+import type { Playback, RoomSettings, Song } from './playback.js';
 
 // Control characters (C0, DEL, C1) and the bidi/zero-width format characters
 // that can make one name look like another.
@@ -45,7 +46,14 @@ export interface Presence {
   readonly adminId: string | null;
 }
 
-export interface JoinResult {
-  readonly memberId: string;
+/** Everything a member needs to render the room, sent in the join ack. */
+export interface RoomSnapshot {
   readonly presence: Presence;
+  readonly playlist: readonly Song[];
+  readonly playback: Playback;
+  readonly settings: RoomSettings;
+}
+
+export interface JoinResult extends RoomSnapshot {
+  readonly memberId: string;
 }

@@ -12,3 +12,10 @@ export interface TimePong {
   readonly t1: number;
   readonly t2: number;
 }
+
+/** What a client measured: its best round trip and, while playing, its playback error. */
+export const SyncReportSchema = z.strictObject({
+  rtt: z.number().finite().nonnegative().max(60_000),
+  errorMs: z.number().finite().min(-60_000).max(60_000).nullable(),
+});
+export type SyncReport = z.infer<typeof SyncReportSchema>;

@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { CLIENT_TOKEN_PATTERN, type JoinRequest, type Presence } from '@musync/protocol';
 
-import { FakeSocket, provideFakeSocket } from '../testing/fake-socket';
+import { FakeSocket, provideFakeSocket, QUIET_ROOM } from '../testing/fake-socket';
 import { RoomSession } from './room-session';
 
 const presenceWith = (...names: string[]): Presence => ({
@@ -20,7 +20,7 @@ describe('RoomSession', () => {
   /** A server that admits everyone, as member `m-<name>`. */
   function serverAdmits(): void {
     socket.answer('room:join', ({ username }, ack) =>
-      ack({ ok: true, memberId: `m-${username}`, presence: presenceWith('Grace', username) }),
+      ack({ ok: true, ...QUIET_ROOM, memberId: `m-${username}`, presence: presenceWith('Grace', username) }),
     );
   }
 
@@ -113,7 +113,7 @@ describe('RoomSession', () => {
     socket.connectionLost();
     expect(session.joined()).toBe(true); // the panel stays while reconnecting
     socket.answer('room:join', (_, ack) =>
-      ack({ ok: true, memberId: 'm-Ada-2', presence: presenceWith('Ada') }),
+      ack({ ok: true, ...QUIET_ROOM, memberId: 'm-Ada-2', presence: presenceWith('Ada') }),
     );
     socket.serverAccepts();
     await settle();

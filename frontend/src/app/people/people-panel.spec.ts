@@ -2,7 +2,7 @@ import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import type { Presence } from '@musync/protocol';
 
 import { RoomSession } from '../core/room-session';
-import { FakeSocket, provideFakeSocket } from '../testing/fake-socket';
+import { FakeSocket, provideFakeSocket, QUIET_ROOM } from '../testing/fake-socket';
 import { PeoplePanel } from './people-panel';
 
 const members = {
@@ -21,7 +21,7 @@ describe('PeoplePanel', () => {
     socket = new FakeSocket();
     TestBed.configureTestingModule({ providers: [provideFakeSocket(socket)] });
     socket.serverAccepts();
-    socket.answer('room:join', (_, ack) => ack({ ok: true, memberId: members.ada.id, presence }));
+    socket.answer('room:join', (_, ack) => ack({ ok: true, ...QUIET_ROOM, memberId: members.ada.id, presence }));
     TestBed.inject(RoomSession).join('lobby', 'Ada');
     fixture = TestBed.createComponent(PeoplePanel);
     await fixture.whenStable();

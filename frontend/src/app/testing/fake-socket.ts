@@ -93,3 +93,10 @@ export function provideFakeSocket(socket: FakeSocket): Provider {
   // The fake covers only what SocketClient calls, not the library's overloaded signatures.
   return { provide: SOCKET_FACTORY, useValue: () => socket as unknown as SocketConnection };
 }
+
+/** The rest of a join snapshot for a room with no songs yet. */
+export const QUIET_ROOM = {
+  playlist: [],
+  playback: { songId: null, status: 'paused', position: 0, anchor: 0, version: 0 },
+  settings: { control: 'everyone' },
+} as const;

@@ -1,0 +1,37 @@
+import { ErrorCode, type Song } from '@musync/protocol';
+
+import { DomainError } from '../common/domain-error.js';
+import { cue } from './playback.rules.js';
+import { requireAdmin, unchanged, type RoomResult, type RoomState, type Rules } from './room.state.js';
+
+export type PlaylistCommand =
+  | { readonly type: 'playlist:add'; readonly song: Song }
+  | { readonly type: 'playlist:remove'; readonly songId: string };
+
+/** Only the admin (or the server, for uploads and seeding) changes the playlist. */
+export const playlistRules: Rules<PlaylistCommand> = {
+  'playlist:add': (state, command, actor) => {
+    requireAdmin(state, actor, 'add songs');
+    // Ids are content-derived: the same file added twice is one song.
+    if (state.playlist.some((s) => s.id === command.song.id)) return unchanged(state);
+    return withPlaylist({ ...state, playlist: [...state.playlist, command.song] });
+  },
+
+  'playlist:remove': (state, command, actor, now) => {
+    requireAdmin(state, actor, 'remove songs');
+    const index = state.playlist.findIndex((s) => s.id === command.songId);
+    if (index < 0) throw new DomainError(ErrorCode.SONG_NOT_FOUND, 'That song is not in the playlist.');
+    const playlist = state.playlist.filter((s) => s.id !== command.songId);
+    const listed = withPlaylist({ ...state, playlist });
+    if (state.playback.songId !== command.songId) return listed;
+    // The song on is gone: the one after it takes its place, playing if the room was.
+    const successor = playlist[index] ?? null;
+    const keepPlaying = successor !== null && state.playback.status !== 'paused';
+    const cued = cue(listed.state, successor ?? playlist[0] ?? null, keepPlaying, now);
+    return { state: cued.state, events: [...listed.events, ...cued.events], wakeups: cued.wakeups };
+  },
+};
+
+function withPlaylist(state: RoomState): RoomResult {
+  return { state, events: [{ name: 'playlist:updated', payload: { songs: state.playlist } }], wakeups: [] };
+}

@@ -1,0 +1,37 @@
+import type { Song } from '@musync/protocol';
+
+import { DomainError } from '../common/domain-error.js';
+import { apply, emptyRoom, type Actor, type RoomCommand, type RoomResult, type RoomState } from './room.state.js';
+
+/** Builders for reducer specs: a room with people and songs, and commands by name. */
+
+export function song(id: string, duration = 180): Song {
+  return { id, title: `Song ${id}`, artist: null, album: null, duration, url: `/api/media/${id}`, coverUrl: null };
+}
+
+export const member = (id: string): Actor => ({ memberId: id });
+
+/** A room where `names` joined in order one second apart (ids are the lower-cased names), with `songs`. */
+export function room(names: readonly string[], songs: readonly Song[] = []): RoomState {
+  let state = emptyRoom('lobby');
+  names.forEach((name, i) => {
+    state = apply(state, { type: 'member:join', name, token: `token-of-${name.toLowerCase()}` }, member(name.toLowerCase()), 1000 * (i + 1)).state;
+  });
+  for (const s of songs) state = apply(state, { type: 'playlist:add', song: s }, 'system', 0).state;
+  return state;
+}
+
+export function run(state: RoomState, command: RoomCommand, actor: Actor, now = 100_000): RoomResult {
+  return apply(state, command, actor, now);
+}
+
+/** The error code a command is refused with, or undefined if it was accepted. */
+export function refusal(state: RoomState, command: RoomCommand, actor: Actor, now = 100_000): string | undefined {
+  try {
+    apply(state, command, actor, now);
+  } catch (error) {
+    if (error instanceof DomainError) return error.code;
+    throw error;
+  }
+  return undefined;
+}

@@ -1,0 +1,85 @@
+import * as z from 'zod';
+
+import { SKIP_MAX_SECONDS } from './limits.js';
+
+/** A song in a room's playlist, as every client sees it. */
+export interface Song {
+  readonly id: string;
+  readonly title: string;
+  readonly artist: string | null;
+  readonly album: string | null;
+  /** Seconds. */
+  readonly duration: number;
+  /** Where the audio bytes are served (HTTP, Range-capable). */
+  readonly url: string;
+  /** Cover art, when the file has one. */
+  readonly coverUrl: string | null;
+}
+
+/**
+ * Playback is a clock, not a stream of positions.
+ * - `playing`: the song is at `position` seconds at server time `anchor` and
+ *   advances in real time: at server time t it is at position + (t − anchor)/1000.
+ * - `paused`: it rests at `position`; `anchor` is when the pause takes effect.
+ * - `loading`: a new song waits for every member to report it loaded (or for
+ *   `anchor`, the barrier's deadline), then starts from `position`.
+ * Every change takes effect a little in the future (the scheduling lead), so
+ * every client can act on it at the same server time.
+ */
+export interface Playback {
+  readonly songId: string | null;
+  readonly status: 'playing' | 'paused' | 'loading';
+  readonly position: number;
+  readonly anchor: number;
+  /** Bumped on every change; commands may carry it to refuse acting on a stale view. */
+  readonly version: number;
+}
+
+/** Who may play, pause, skip, select and move between songs. */
+export type ControlMode = 'everyone' | 'admin';
+
+export interface RoomSettings {
+  readonly control: ControlMode;
+}
+
+/** The playhead at server time `at`, in seconds. */
+export function positionAt(playback: Playback, at: number): number {
+  if (playback.status !== 'playing') return playback.position;
+  return playback.position + (at - playback.anchor) / 1000;
+}
+
+const SongIdSchema = z.string().min(1).max(128);
+const VersionSchema = z.number().int().nonnegative().optional();
+
+/** The state version the client acted on; a different current version is STALE_STATE. */
+export const ControlSchema = z.strictObject({ version: VersionSchema });
+export type ControlRequest = z.infer<typeof ControlSchema>;
+
+/** next / previous / ended name the song they act on, so N listeners move one song, not N. */
+export const SongStepSchema = z.strictObject({ fromSongId: SongIdSchema, version: VersionSchema });
+export type SongStepRequest = z.infer<typeof SongStepSchema>;
+
+export const SelectSchema = z.strictObject({ songId: SongIdSchema, version: VersionSchema });
+export type SelectRequest = z.infer<typeof SelectSchema>;
+
+export const SkipSchema = z.strictObject({
+  by: z.number().finite().min(-SKIP_MAX_SECONDS).max(SKIP_MAX_SECONDS),
+  version: VersionSchema,
+});
+export type SkipRequest = z.infer<typeof SkipSchema>;
+
+export const SeekSchema = z.strictObject({
+  position: z.number().finite().nonnegative(),
+  version: VersionSchema,
+});
+export type SeekRequest = z.infer<typeof SeekSchema>;
+
+export const SongReadySchema = z.strictObject({ songId: SongIdSchema });
+export type SongReadyRequest = z.infer<typeof SongReadySchema>;
+
+export const SettingsSchema = z.strictObject({ control: z.enum(['everyone', 'admin']) });
+export type SettingsRequest = z.infer<typeof SettingsSchema>;
+
+export interface PlaybackResult {
+  readonly playback: Playback;
+}
