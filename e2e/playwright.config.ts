@@ -5,9 +5,12 @@ import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+import { TESTING_PORT, writeFixtureMedia } from './fixtures/test-server.js';
 
 const PORT = Number(process.env['E2E_PORT'] ?? 8181);
 const baseURL = `http://127.0.0.1:${PORT}`;
+const testMedia = mkdtempSync(join(tmpdir(), 'musync-media-'));
+writeFixtureMedia(testMedia);
 
 export default defineConfig({
   testDir: '.',
@@ -25,15 +28,34 @@ export default defineConfig({
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
     trace: 'retain-on-failure',
   },
-  // The same command docker-compose.yml runs (`npm run serve`), on a fresh DATA_DIR.
-  webServer: {
-    command: 'npm run serve',
-    cwd: '..',
-    url: `${baseURL}/api/health`,
-    env: { PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: mkdtempSync(join(tmpdir(), 'musync-e2e-')) },
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    // The production start command, the one docker-compose.yml runs (`npm run serve`).
+    {
+      command: 'npm run serve',
+      cwd: '..',
+      url: `${baseURL}/api/health`,
+      env: { PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: mkdtempSync(join(tmpdir(), 'musync-e2e-')) },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    // The same app plus the test-only seeding endpoint, for specs that need songs.
+    {
+      command: 'node backend/dist/testing/main.js',
+      cwd: '..',
+      url: `http://127.0.0.1:${TESTING_PORT}/api/health`,
+      env: {
+        PORT: String(TESTING_PORT),
+        HOST: '127.0.0.1',
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'musync-e2e-')),
+        TEST_MEDIA_DIR: testMedia,
+        ADMIN_GRACE_MS: '1500',
+      },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

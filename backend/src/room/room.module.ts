@@ -21,5 +21,6 @@ import { SocketBroadcaster } from './socket-broadcaster.js';
     { provide: Broadcaster, useExisting: SocketBroadcaster },
     { provide: RoomStore, useClass: MemoryRoomStore },
   ],
+  exports: [RoomService],
 })
 export class RoomModule {}
