@@ -4,8 +4,8 @@ import { join } from 'node:path';
 
 import { defineConfig } from '@playwright/test';
 
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
-import { TESTING_PORT, writeFixtureMedia } from './fixtures/test-server.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
+import { TESTING_PORT, writeFixtureMedia } from './fixtures/test-server.ts';
 
 const PORT = Number(process.env['E2E_PORT'] ?? 8181);
 const baseURL = `http://127.0.0.1:${PORT}`;
