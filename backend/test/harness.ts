@@ -6,7 +6,10 @@ import type { INestApplication } from '@nestjs/common';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '@musync/protocol';
 import { io, type Socket } from 'socket.io-client';
 
+import type { Song } from '@musync/protocol';
+
 import { createMusync } from '../src/bootstrap.js';
+import { RoomService } from '../src/room/room.service.js';
 
 export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -20,9 +23,12 @@ export class RunningServer {
     private readonly dataDir: string,
   ) {}
 
-  static async start(): Promise<RunningServer> {
+  /** Starts the app; `env` sets settings (e.g. ADMIN_GRACE_MS) for this server only. */
+  static async start(env: Record<string, string> = {}): Promise<RunningServer> {
     const dataDir = await mkdtemp(join(tmpdir(), 'musync-test-'));
     process.env['DATA_DIR'] = dataDir;
+    delete process.env['ADMIN_GRACE_MS'];
+    Object.assign(process.env, env);
     const app = await createMusync({ logger: false });
     await app.listen(0, '127.0.0.1');
     return new RunningServer(app, await app.getUrl(), dataDir);
@@ -37,6 +43,12 @@ export class RunningServer {
       client.once('connect_error', reject);
     });
     return client;
+  }
+
+  /** Puts songs into a room the way an upload will (as the server). */
+  async seed(roomId: string, songs: readonly Song[]): Promise<void> {
+    const rooms = this.app.get(RoomService);
+    for (const song of songs) await rooms.run(roomId, { type: 'playlist:add', song }, 'system');
   }
 
   async stop(): Promise<void> {

@@ -19,8 +19,8 @@ export class MemoryRoomStore extends RoomStore {
   apply(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomResult> {
     try {
       const result = apply(this.rooms.get(roomId) ?? emptyRoom(roomId), command, actor, this.clock.now());
-      // A room with nobody in it holds nothing yet, so it is forgotten.
-      if (result.state.members.length === 0) this.rooms.delete(roomId);
+      // A room with nobody and nothing in it is forgotten.
+      if (result.state.members.length === 0 && result.state.playlist.length === 0) this.rooms.delete(roomId);
       else this.rooms.set(roomId, result.state);
       return Promise.resolve(result);
     } catch (error) {
