@@ -102,6 +102,23 @@ describe('playback over real sockets', () => {
     expect(playing.songId).toBe(state.songId);
   });
 
+  it('schedules further ahead once a member reports a slow link', async () => {
+    await command(ada, 'playback:select', { songId: 'b' });
+    await bothReady('b');
+    const paused = await command(ada, 'playback:pause', {});
+    expect(await request(bob, 'sync:report', { rtt: 400, errorMs: null })).toEqual({ ok: true });
+    const sent = performance.timeOrigin + performance.now();
+    const resumed = await command(ada, 'playback:play', { version: paused.version });
+    // 400 ms round trip → 200 ms one way → 200 × 1.5 + 40 = 340 ms ahead.
+    expect(resumed.anchor - sent).toBeGreaterThan(300);
+    expect(resumed.anchor - sent).toBeLessThan(345);
+  });
+
+  it('refuses a malformed sync report', async () => {
+    const ack = await request(bob, 'sync:report', { rtt: -1, errorMs: null });
+    expect(!ack.ok && ack.error.code).toBe(ErrorCode.INVALID_PAYLOAD);
+  });
+
   it('lets the admin seek', async () => {
     await command(ada, 'playback:select', { songId: 'b' });
     await bothReady('b');
