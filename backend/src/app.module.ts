@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { ServeStaticModule } from '@nestjs/serve-static';
 
 import { AppConfigModule } from './config/config.module.js';
@@ -10,13 +10,19 @@ import { RoomModule } from './room/room.module.js';
 /** The built SPA (`ng build` output), two levels up from backend/src or backend/dist. */
 const SPA_DIR = fileURLToPath(new URL('../../frontend/dist/browser', import.meta.url));
 
-@Module({
-  imports: [
-    AppConfigModule,
-    RoomModule,
-    // Deep links such as /r/<room> fall back to index.html; /api stays JSON.
-    ServeStaticModule.forRoot({ rootPath: SPA_DIR, exclude: ['/api/{*path}'] }),
-  ],
-  controllers: [HealthController],
-})
-export class AppModule {}
+/** The whole app; `forRoot()` builds it at app creation so it reads the settings of that moment. */
+@Module({})
+export class AppModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(),
+        RoomModule,
+        // Deep links such as /r/<room> fall back to index.html; /api stays JSON.
+        ServeStaticModule.forRoot({ rootPath: SPA_DIR, exclude: ['/api/{*path}'] }),
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

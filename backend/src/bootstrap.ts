@@ -2,7 +2,7 @@ import 'reflect-metadata';
 
 import { mkdir } from 'node:fs/promises';
 
-import type { LogLevel, Type } from '@nestjs/common';
+import type { DynamicModule, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 
@@ -12,12 +12,15 @@ import { AppConfig } from './config/config.module.js';
 interface CreateOptions {
   readonly logger?: false | LogLevel[];
   /** The root module; tests wrap AppModule with test-only modules. */
-  readonly module?: Type;
+  readonly module?: () => DynamicModule;
 }
 
 /** Builds the whole app (not yet listening), for `main.ts` and for tests. */
-export async function createMusync({ module = AppModule, ...options }: CreateOptions = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, { abortOnError: false, ...options });
+export async function createMusync({
+  module = () => AppModule.forRoot(),
+  ...options
+}: CreateOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module(), { abortOnError: false, ...options });
   app.enableShutdownHooks();
   await mkdir(app.get(AppConfig).DATA_DIR, { recursive: true });
   return app;

@@ -52,6 +52,56 @@ describe('room gateway (real socket.io clients against a running server)', () =>
     expect(presence.members.map((m) => m.name)).toEqual(['Bob', 'Cy']);
   });
 
+  describe('with a grace period for the admin', () => {
+    let graceful: RunningServer;
+
+    beforeEach(async () => {
+      graceful = await RunningServer.start({ ADMIN_GRACE_MS: '300' });
+    });
+
+    afterEach(async () => {
+      await graceful.stop();
+    });
+
+    async function joinWithToken(
+      name: string,
+      clientToken: string,
+      roomId = 'lobby',
+    ): Promise<{ client: TestClient; memberId: string }> {
+      const client = await graceful.connect();
+      const ack = await request(client, 'room:join', { roomId, username: name, clientToken });
+      if (!ack.ok) throw new Error(ack.error.message);
+      return { client, memberId: ack['memberId'] as string };
+    }
+
+    it('promotes the longest-present member once the grace period is over, every time', async () => {
+      // Repeated: the promotion hangs on a server timer, which must not fire "too early" and give up.
+      for (let round = 0; round < 5; round++) {
+        const ada = await joinWithToken('Ada', `ada-token-${round}-padding`, `grace-${round}`);
+        const bob = await joinWithToken('Bob', `bob-token-${round}-padding`, `grace-${round}`);
+        const vacant = nextEvent(bob.client, 'presence:updated', (p) => p.members.length === 1);
+        const promoted = nextEvent(bob.client, 'presence:updated', (p) => p.adminId === bob.memberId, 2000);
+        ada.client.disconnect();
+        expect((await vacant).adminId).toBeNull(); // held open for Ada first
+        await promoted;
+      }
+    });
+
+    it('gives the chair back to the admin who reconnects with the same browser token in time', async () => {
+      const ada = await joinWithToken('Ada', 'ada-browser-token-0001');
+      const bob = await joinWithToken('Bob', 'bob-browser-token-0001');
+      ada.client.disconnect();
+      const back = await joinWithToken('Ada', 'ada-browser-token-0001');
+      await new Promise((resolve) => setTimeout(resolve, 500)); // past the grace period
+      const presence = await nextEvent(bob.client, 'presence:updated', () => true, 100).catch(() => null);
+      const probe = await graceful.connect();
+      const ack = await request(probe, 'room:join', { roomId: 'lobby', username: 'Probe' });
+      const adminId = ack.ok ? (ack['presence'] as Presence).adminId : null;
+      expect(adminId).toBe(back.memberId);
+      expect(presence?.adminId ?? adminId).not.toBe(bob.memberId);
+    });
+  });
+
   it('keeps rooms apart: people, admin and broadcasts', async () => {
     const ada = await joinAs('Ada', 'lobby');
     let leaked = false;

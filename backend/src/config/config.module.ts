@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 
 import { parseConfig, type Config } from './config.js';
@@ -11,21 +11,31 @@ export abstract class AppConfig implements Readonly<Config> {
   abstract readonly ADMIN_GRACE_MS: number;
 }
 
-@Global()
-@Module({
-  imports: [ConfigModule.forRoot({ ignoreEnvFile: true, validate: parseConfig })],
-  providers: [
-    {
-      provide: AppConfig,
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<Config, true>): Config => ({
-        PORT: config.get('PORT', { infer: true }),
-        HOST: config.get('HOST', { infer: true }),
-        DATA_DIR: config.get('DATA_DIR', { infer: true }),
-        ADMIN_GRACE_MS: config.get('ADMIN_GRACE_MS', { infer: true }),
-      }),
-    },
-  ],
-  exports: [AppConfig],
-})
-export class AppConfigModule {}
+/**
+ * Settings from the environment, validated by `parseConfig`. Built per app
+ * (`forRoot()` at app creation, not at import), so each app reads the
+ * environment as it is when the app starts.
+ */
+@Module({})
+export class AppConfigModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: AppConfigModule,
+      global: true,
+      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, validate: parseConfig })],
+      providers: [
+        {
+          provide: AppConfig,
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<Config, true>): Config => ({
+            PORT: config.get('PORT', { infer: true }),
+            HOST: config.get('HOST', { infer: true }),
+            DATA_DIR: config.get('DATA_DIR', { infer: true }),
+            ADMIN_GRACE_MS: config.get('ADMIN_GRACE_MS', { infer: true }),
+          }),
+        },
+      ],
+      exports: [AppConfig],
+    };
+  }
+}

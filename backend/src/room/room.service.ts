@@ -51,14 +51,18 @@ export class RoomService implements OnModuleDestroy {
   // Wakeup commands check the state they were made for (song id, version, token),
   // so a stale one changes nothing and none needs cancelling.
   private schedule(roomId: string, wakeup: Wakeup): void {
+    // Timers count from the event loop's cached time and can fire a few ms before
+    // `at` by the server clock; a wakeup that is not due yet is simply re-armed.
+    const remaining = wakeup.at - this.clock.now();
     const timer = setTimeout(
       () => {
         this.timers.delete(timer);
+        if (this.clock.now() < wakeup.at) return this.schedule(roomId, wakeup);
         this.run(roomId, wakeup.command, 'system').catch((error: unknown) =>
           this.logger.error(`wakeup ${wakeup.command.type} in ${roomId} failed`, error),
         );
       },
-      Math.max(0, wakeup.at - this.clock.now()),
+      Math.max(0, Math.ceil(remaining)),
     );
     this.timers.add(timer);
   }

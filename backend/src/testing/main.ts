@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const { PORT, HOST } = parseConfig(process.env);
   const { createMusync } = await import('../bootstrap.js');
   const { TestingAppModule } = await import('./testing.module.js');
-  const app = await createMusync({ module: TestingAppModule, logger: ['error', 'warn'] });
+  const app = await createMusync({ module: () => TestingAppModule.forRoot(), logger: ['error', 'warn'] });
   await app.listen(PORT, HOST);
 }
 
