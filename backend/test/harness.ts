@@ -23,9 +23,12 @@ export class RunningServer {
     private readonly dataDir: string,
   ) {}
 
-  /** Starts the app; `env` sets settings (e.g. ADMIN_GRACE_MS) for this server only. */
-  static async start(env: Record<string, string> = {}): Promise<RunningServer> {
-    const dataDir = await mkdtemp(join(tmpdir(), 'musync-test-'));
+  /**
+   * Starts the app; `env` sets settings (e.g. ADMIN_GRACE_MS) for this server only.
+   * Pass the `dataDir` of a stopped server (stopped with `keepData`) to restart it.
+   */
+  static async start(env: Record<string, string> = {}, dataDir?: string): Promise<RunningServer> {
+    dataDir ??= await mkdtemp(join(tmpdir(), 'musync-test-'));
     process.env['DATA_DIR'] = dataDir;
     delete process.env['ADMIN_GRACE_MS'];
     Object.assign(process.env, env);
@@ -51,10 +54,11 @@ export class RunningServer {
     for (const song of songs) await rooms.run(roomId, { type: 'playlist:add', song }, 'system');
   }
 
-  async stop(): Promise<void> {
+  async stop({ keepData = false } = {}): Promise<string> {
     for (const client of this.clients) client.disconnect();
     await this.app.close();
-    await rm(this.dataDir, { recursive: true, force: true });
+    if (!keepData) await rm(this.dataDir, { recursive: true, force: true });
+    return this.dataDir;
   }
 }
 

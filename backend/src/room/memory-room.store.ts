@@ -1,34 +1,109 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { positionAt } from '@musync/protocol';
 
 import { ServerClock } from '../clock/server-clock.js';
+import { RoomPersistence, type PersistedRoom } from '../store/room-persistence.js';
 import { RoomStore } from './room.store.js';
 import { apply, emptyRoom, type Actor, type RoomCommand, type RoomResult, type RoomState } from './room.state.js';
 
 /**
- * The embedded store: rooms in this process's memory. The reducer runs
- * synchronously, so each command is atomic by construction.
+ * The embedded store: rooms in this process's memory, each applied
+ * synchronously (so every command is atomic), and its durable part written
+ * through to RoomPersistence after every change that touches it.
  */
 @Injectable()
-export class MemoryRoomStore extends RoomStore {
+export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown {
+  private readonly logger = new Logger(MemoryRoomStore.name);
   private readonly rooms = new Map<string, RoomState>();
+  private readonly loading = new Map<string, Promise<void>>();
+  /** The latest durable state of each room not yet written, and the write loop per room. */
+  private readonly unsaved = new Map<string, PersistedRoom>();
+  private readonly writers = new Map<string, Promise<void>>();
 
-  constructor(private readonly clock: ServerClock) {
+  constructor(
+    private readonly clock: ServerClock,
+    private readonly persistence: RoomPersistence,
+  ) {
     super();
   }
 
-  apply(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomResult> {
-    try {
-      const result = apply(this.rooms.get(roomId) ?? emptyRoom(roomId), command, actor, this.clock.now());
-      // A room with nobody and nothing in it is forgotten.
-      if (result.state.members.length === 0 && result.state.playlist.length === 0) this.rooms.delete(roomId);
-      else this.rooms.set(roomId, result.state);
-      return Promise.resolve(result);
-    } catch (error) {
-      return Promise.reject(error as Error);
+  async apply(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomResult> {
+    await this.load(roomId);
+    // From here to the end nothing awaits: the command is applied atomically.
+    const before = this.rooms.get(roomId) ?? emptyRoom(roomId);
+    const result = apply(before, command, actor, this.clock.now());
+    const { state } = result;
+    // A room with nobody and nothing in it is forgotten.
+    if (state.members.length === 0 && state.playlist.length === 0) this.rooms.delete(roomId);
+    else this.rooms.set(roomId, state);
+    if (state.playlist !== before.playlist || state.settings !== before.settings || state.playback !== before.playback) {
+      this.persist(roomId, state);
     }
+    return result;
   }
 
-  get(roomId: string): Promise<RoomState | null> {
-    return Promise.resolve(this.rooms.get(roomId) ?? null);
+  async get(roomId: string): Promise<RoomState | null> {
+    await this.load(roomId);
+    return this.rooms.get(roomId) ?? null;
   }
+
+  /** Waits until every change so far is on disk (shutdown, tests). */
+  async flush(): Promise<void> {
+    while (this.writers.size > 0) await Promise.all(this.writers.values());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+
+  private load(roomId: string): Promise<void> {
+    if (this.rooms.has(roomId)) return Promise.resolve();
+    let loading = this.loading.get(roomId);
+    if (!loading) {
+      loading = this.persistence.load(roomId).then((saved) => {
+        if (saved && !this.rooms.has(roomId)) this.rooms.set(roomId, restore(roomId, saved, this.clock.now()));
+      });
+      loading.finally(() => this.loading.delete(roomId)).catch(() => undefined);
+      this.loading.set(roomId, loading);
+    }
+    return loading;
+  }
+
+  /** Queues the room's durable state; one writer per room writes the latest and skips the in-between. */
+  private persist(roomId: string, state: RoomState): void {
+    this.unsaved.set(roomId, durablePart(state, this.clock.now()));
+    if (this.writers.has(roomId)) return;
+    const writer = (async () => {
+      for (let next = this.unsaved.get(roomId); next; next = this.unsaved.get(roomId)) {
+        this.unsaved.delete(roomId);
+        try {
+          await this.persistence.save(roomId, next);
+        } catch (error) {
+          this.logger.error(`room ${roomId}: state not saved`, error);
+        }
+      }
+    })().finally(() => this.writers.delete(roomId));
+    this.writers.set(roomId, writer);
+  }
+}
+
+function durablePart(state: RoomState, now: number): PersistedRoom {
+  const position = Math.max(0, positionAt(state.playback, now));
+  return {
+    format: 1,
+    playlist: state.playlist,
+    settings: state.settings,
+    playback: { songId: state.playback.songId, position },
+  };
+}
+
+/** A room as it comes back after a restart: its songs and settings, paused where it was. */
+function restore(roomId: string, saved: PersistedRoom, now: number): RoomState {
+  const songId = saved.playlist.some((s) => s.id === saved.playback.songId) ? saved.playback.songId : null;
+  return {
+    ...emptyRoom(roomId),
+    playlist: saved.playlist,
+    settings: saved.settings,
+    playback: { songId, status: 'paused', position: songId ? saved.playback.position : 0, anchor: now, version: 0 },
+  };
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { ServerClock } from '../clock/server-clock.js';
+import { FileRoomPersistence, RoomPersistence } from '../store/room-persistence.js';
 import { SyncService } from '../sync/sync.service.js';
 import { Broadcaster } from './broadcaster.js';
 import { MemoryRoomStore } from './memory-room.store.js';
@@ -20,6 +21,7 @@ import { SocketBroadcaster } from './socket-broadcaster.js';
     SocketBroadcaster,
     { provide: Broadcaster, useExisting: SocketBroadcaster },
     { provide: RoomStore, useClass: MemoryRoomStore },
+    { provide: RoomPersistence, useClass: FileRoomPersistence },
   ],
   exports: [RoomService],
 })

@@ -3,18 +3,19 @@ import * as z from 'zod';
 import { SKIP_MAX_SECONDS } from './limits.js';
 
 /** A song in a room's playlist, as every client sees it. */
-export interface Song {
-  readonly id: string;
-  readonly title: string;
-  readonly artist: string | null;
-  readonly album: string | null;
+export const SongSchema = z.strictObject({
+  id: z.string().min(1).max(128),
+  title: z.string().max(500),
+  artist: z.string().max(500).nullable(),
+  album: z.string().max(500).nullable(),
   /** Seconds. */
-  readonly duration: number;
+  duration: z.number().finite().positive(),
   /** Where the audio bytes are served (HTTP, Range-capable). */
-  readonly url: string;
+  url: z.string().max(2048),
   /** Cover art, when the file has one. */
-  readonly coverUrl: string | null;
-}
+  coverUrl: z.string().max(2048).nullable(),
+});
+export type Song = Readonly<z.infer<typeof SongSchema>>;
 
 /**
  * Playback is a clock, not a stream of positions.
