@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { CLIENT_TOKEN_PATTERN, type JoinRequest, type Presence } from '@musync/protocol';
+import { CLIENT_TOKEN_PATTERN, type JoinRequest, type Playback, type Presence, type Song } from '@musync/protocol';
 
 import { FakeSocket, provideFakeSocket, QUIET_ROOM } from '../testing/fake-socket';
 import { RoomSession } from './room-session';
@@ -8,6 +8,24 @@ const presenceWith = (...names: string[]): Presence => ({
   roomId: 'lobby',
   members: names.map((name, i) => ({ id: `m-${name}`, name, joinedAt: 1000 + i })),
   adminId: names.length > 0 ? `m-${names[0]}` : null,
+});
+
+const song = (id: string): Song => ({
+  id,
+  title: `Song ${id}`,
+  artist: null,
+  album: null,
+  duration: 180,
+  url: `/media/${id}`,
+  coverUrl: null,
+});
+const playback = (version: number, change: Partial<Playback> = {}): Playback => ({
+  songId: 'a',
+  status: 'playing',
+  position: 0,
+  anchor: 1_000_000,
+  version,
+  ...change,
 });
 
 /** Lets pending promise callbacks (the acks) run. */
@@ -144,5 +162,83 @@ describe('RoomSession', () => {
     socket.serverAccepts();
     await settle();
     expect(session.memberId()).toBe('m-Ada');
+  });
+  describe('the room snapshot', () => {
+    async function joinInto(version: number): Promise<void> {
+      socket.serverAccepts();
+      socket.answer('room:join', (_, ack) =>
+        ack({
+          ok: true,
+          memberId: 'm-Ada',
+          presence: presenceWith('Ada'),
+          playlist: [song('a'), song('b')],
+          playback: playback(version),
+          settings: { control: 'admin' },
+        }),
+      );
+      session.join('lobby', 'Ada');
+      await settle();
+    }
+
+    it('keeps the playlist, playback and settings from the join ack', async () => {
+      await joinInto(7);
+      expect(session.playlist().map((s) => s.id)).toEqual(['a', 'b']);
+      expect(session.playback()).toEqual(playback(7));
+      expect(session.settings()).toEqual({ control: 'admin' });
+    });
+
+    it('follows playlist, playback and settings broadcasts', async () => {
+      await joinInto(7);
+      socket.broadcast('playlist:updated', { songs: [song('b')] });
+      socket.broadcast('playback:updated', playback(8, { status: 'paused', position: 3 }));
+      socket.broadcast('settings:updated', { control: 'everyone' });
+      expect(session.playlist().map((s) => s.id)).toEqual(['b']);
+      expect(session.playback()).toEqual(playback(8, { status: 'paused', position: 3 }));
+      expect(session.settings()).toEqual({ control: 'everyone' });
+    });
+
+    it('keeps the newer playback when an older one arrives late (a crossed ack)', async () => {
+      await joinInto(7);
+      session.applyPlayback(playback(9, { position: 9 }));
+      session.applyPlayback(playback(8, { position: 8 }));
+      expect(session.playback()?.version).toBe(9);
+    });
+
+    it('takes a rejoin snapshot whole, even with a lower version (the room was recreated)', async () => {
+      await joinInto(7);
+      socket.connectionLost();
+      socket.answer('room:join', (_, ack) =>
+        ack({ ok: true, ...QUIET_ROOM, memberId: 'm-Ada-2', presence: presenceWith('Ada') }),
+      );
+      socket.serverAccepts();
+      await settle();
+      expect(session.playback()?.version).toBe(0);
+      expect(session.playlist()).toEqual([]);
+    });
+
+    it('tells listeners synchronously, inside the socket event, when playback changes', async () => {
+      await joinInto(7);
+      const seen: (number | undefined)[] = [];
+      session.changes.subscribe(() => seen.push(session.playback()?.version));
+      socket.broadcast('playback:updated', playback(8));
+      expect(seen).toEqual([8]);
+    });
+
+    it('ignores room broadcasts before joining', () => {
+      socket.serverAccepts();
+      socket.broadcast('playback:updated', playback(3));
+      socket.broadcast('playlist:updated', { songs: [song('a')] });
+      expect(session.playback()).toBeNull();
+      expect(session.playlist()).toEqual([]);
+    });
+
+    it('forgets the room when a join is refused', async () => {
+      socket.serverAccepts();
+      socket.answer('room:join', (_, ack) => ack({ ok: false, error: { code: 'INVALID_PAYLOAD', message: 'no' } }));
+      session.join('lobby', 'Ada');
+      await settle();
+      expect(session.playback()).toBeNull();
+      expect(session.settings()).toBeNull();
+    });
   });
 });

@@ -64,5 +64,7 @@ describe('RoomPage', () => {
     expect(byTestId(root, 'username-input')).toBeNull();
     expect(byTestId(root, 'people-count')?.textContent).toBe('1 person');
     expect(byTestId(root, 'you-marker')).not.toBeNull();
+    expect(byTestId(root, 'player-title')?.textContent).toBe('Nothing playing');
+    expect(byTestId(root, 'playlist-count')?.textContent).toBe('0 songs');
   });
 });

@@ -5,6 +5,8 @@ import { DEFAULT_ROOM_ID, RoomIdSchema } from '@musync/protocol';
 import { RoomSession } from '../core/room-session';
 import { JoinForm } from '../join/join-form';
 import { PeoplePanel } from '../people/people-panel';
+import { PlayerPanel } from '../player/player-panel';
+import { PlaylistPanel } from '../playlist/playlist-panel';
 import { ConnectionStatus } from '../status/connection-status';
 
 type RoomChoice =
@@ -13,7 +15,7 @@ type RoomChoice =
 
 @Component({
   selector: 'app-room-page',
-  imports: [ConnectionStatus, JoinForm, PeoplePanel, RouterLink],
+  imports: [ConnectionStatus, JoinForm, PeoplePanel, PlayerPanel, PlaylistPanel, RouterLink],
   templateUrl: './room-page.html',
   styleUrl: './room-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

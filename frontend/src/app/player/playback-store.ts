@@ -1,0 +1,137 @@
+import { DestroyRef, Service, computed, inject, signal } from '@angular/core';
+import { positionAt, type ControlMode, type Song } from '@musync/protocol';
+
+import { ClockSync } from '../core/clock-sync';
+import { RoomSession } from '../core/room-session';
+import { SocketClient, type RequestPayload, type RequestResult } from '../core/socket-client';
+
+/** How often the elapsed time is recomputed: enough for m:ss and a smooth-looking bar. */
+const ELAPSED_REFRESH_MS = 250;
+const SKIP_SECONDS = 10;
+
+type PlaybackCommand =
+  | 'playback:play'
+  | 'playback:pause'
+  | 'playback:next'
+  | 'playback:previous'
+  | 'playback:skip'
+  | 'playback:seek'
+  | 'playback:select';
+
+/**
+ * The room's playback as the player and the playlist show it, and the user's
+ * intents as commands. The client hides what the user may not do; the server
+ * decides, and a refusal's message is kept for the place the user acted.
+ */
+@Service()
+export class PlaybackStore {
+  private readonly session = inject(RoomSession);
+  private readonly socket = inject(SocketClient);
+  private readonly clock = inject(ClockSync);
+  private readonly now = signal(0);
+  private readonly _refusal = signal<string | null>(null);
+
+  readonly playlist = this.session.playlist;
+  readonly playback = this.session.playback;
+  readonly controlMode = computed<ControlMode>(() => this.session.settings()?.control ?? 'everyone');
+  readonly song = computed<Song | null>(() => {
+    const songId = this.playback()?.songId;
+    return this.playlist().find((s) => s.id === songId) ?? null;
+  });
+  /** What the room is doing: a song that is loading counts as playing (it starts by itself). */
+  readonly playing = computed(() => this.song() !== null && this.playback()?.status !== 'paused');
+  readonly duration = computed(() => this.song()?.duration ?? 0);
+  /** Seconds into the current song by the room's clock, within [0, duration]. */
+  readonly elapsed = computed(() => {
+    this.now();
+    const playback = this.playback();
+    if (!playback || !this.song()) return 0;
+    const serverNow = this.clock.serverNow();
+    const position = serverNow === null ? playback.position : positionAt(playback, serverNow);
+    return Math.min(this.duration(), Math.max(0, position));
+  });
+  readonly isAdmin = computed(() => {
+    const me = this.session.memberId();
+    return me !== null && me === this.session.presence()?.adminId;
+  });
+  /** Play, pause, next, previous, ±10 s and select. */
+  readonly canControl = computed(() => this.controlMode() === 'everyone' || this.isAdmin());
+  /** The progress bar: the admin only. */
+  readonly canSeek = computed(() => this.isAdmin() && this.song() !== null);
+  /** The message of the last refused command, until the next one. */
+  readonly refusal = this._refusal.asReadonly();
+
+  constructor() {
+    const timer = setInterval(() => this.now.set(performance.now()), ELAPSED_REFRESH_MS);
+    inject(DestroyRef).onDestroy(() => clearInterval(timer));
+  }
+
+  play(): void {
+    // No version: "play" means play whatever happened meanwhile, and the server ignores a repeat.
+    if (this.canControl()) void this.send('playback:play', {});
+  }
+
+  pause(): void {
+    if (this.canControl()) void this.send('playback:pause', {});
+  }
+
+  togglePlay(): void {
+    if (this.playing()) this.pause();
+    else this.play();
+  }
+
+  /** Names the song it acts on, so several listeners pressing at once move one song, not several. */
+  next(): void {
+    const fromSongId = this.playback()?.songId;
+    if (this.canControl() && fromSongId) void this.send('playback:next', { fromSongId });
+  }
+
+  previous(): void {
+    const fromSongId = this.playback()?.songId;
+    if (this.canControl() && fromSongId) void this.send('playback:previous', { fromSongId });
+  }
+
+  back10(): void {
+    this.skip(-SKIP_SECONDS);
+  }
+
+  forward10(): void {
+    this.skip(SKIP_SECONDS);
+  }
+
+  /** Jumps to `position` seconds: the admin's progress bar. */
+  seek(position: number): void {
+    const playback = this.playback();
+    if (!this.canSeek() || !playback || !Number.isFinite(position)) return;
+    // The version: a seek made on a view of another song (or another seek) is refused, not misapplied.
+    const clamped = Math.min(Math.max(0, position), Math.max(0, this.duration() - 0.001));
+    void this.send('playback:seek', { position: clamped, version: playback.version });
+  }
+
+  select(songId: string): void {
+    if (this.canControl()) void this.send('playback:select', { songId });
+  }
+
+  setControlMode(control: ControlMode): void {
+    if (!this.isAdmin()) return;
+    this._refusal.set(null);
+    void this.socket.request('room:configure', { control }).then((result) => {
+      if (result.ok) this.session.applySettings(result.settings);
+      else this._refusal.set(result.error.message);
+    });
+  }
+
+  private skip(by: number): void {
+    const playback = this.playback();
+    if (!this.canControl() || !playback || !this.song()) return;
+    // The version: two listeners pressing +10 s together move the song 10 s, not 20.
+    void this.send('playback:skip', { by, version: playback.version });
+  }
+
+  private async send<E extends PlaybackCommand>(event: E, payload: RequestPayload<E>): Promise<void> {
+    this._refusal.set(null);
+    const result: RequestResult<PlaybackCommand> = await this.socket.request(event, payload);
+    if (result.ok) this.session.applyPlayback(result.playback);
+    else this._refusal.set(result.error.message);
+  }
+}

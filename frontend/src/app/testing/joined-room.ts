@@ -1,0 +1,54 @@
+import { TestBed } from '@angular/core/testing';
+import type { ControlMode, Member, Playback, Song } from '@musync/protocol';
+
+import { RoomSession } from '../core/room-session';
+import type { FakeSocket } from './fake-socket';
+
+export const song = (id: string, change: Partial<Song> = {}): Song => ({
+  id,
+  title: `Song ${id.toUpperCase()}`,
+  artist: `Artist ${id.toUpperCase()}`,
+  album: null,
+  duration: 185,
+  url: `/media/${id}.wav`,
+  coverUrl: null,
+  ...change,
+});
+
+export const ADA: Member = { id: 'm-ada', name: 'Ada', joinedAt: 1000 };
+export const GRACE: Member = { id: 'm-grace', name: 'Grace', joinedAt: 500 };
+
+export interface RoomSetup {
+  /** Who this client joins as (default Ada). */
+  readonly me?: Member;
+  readonly admin?: Member;
+  readonly playlist?: readonly Song[];
+  readonly playback?: Playback;
+  readonly control?: ControlMode;
+}
+
+/**
+ * Connects and joins `lobby` through RoomSession, the fake server answering with
+ * this snapshot, and waits for the ack. Call after TestBed is configured.
+ */
+export async function joinRoom(socket: FakeSocket, setup: RoomSetup = {}): Promise<void> {
+  const me = setup.me ?? ADA;
+  const admin = setup.admin ?? me;
+  const members = [admin, me].filter((m, i, all) => all.indexOf(m) === i);
+  socket.answer('room:join', (_, ack) =>
+    ack({
+      ok: true,
+      memberId: me.id,
+      presence: { roomId: 'lobby', members, adminId: admin.id },
+      playlist: setup.playlist ?? [],
+      playback: setup.playback ?? { songId: null, status: 'paused', position: 0, anchor: 0, version: 0 },
+      settings: { control: setup.control ?? 'everyone' },
+    }),
+  );
+  if (!socket.connected) socket.serverAccepts();
+  const session = TestBed.inject(RoomSession);
+  session.join('lobby', me.name);
+  // The fake acks at once; the answer needs only promise callbacks, so this works under fake timers too.
+  for (let i = 0; i < 10 && !session.joined(); i++) await Promise.resolve();
+  if (!session.joined()) throw new Error('the join was not answered');
+}
