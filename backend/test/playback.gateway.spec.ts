@@ -106,7 +106,7 @@ describe('playback over real sockets', () => {
     await command(ada, 'playback:select', { songId: 'b' });
     await bothReady('b');
     const paused = await command(ada, 'playback:pause', {});
-    expect(await request(bob, 'sync:report', { rtt: 400, errorMs: null })).toEqual({ ok: true });
+    expect(await request(bob, 'sync:report', { rtt: 400, latencyMs: 0, errorMs: null })).toEqual({ ok: true });
     const sent = performance.timeOrigin + performance.now();
     const resumed = await command(ada, 'playback:play', { version: paused.version });
     // 400 ms round trip → 200 ms one way → 200 × 1.5 + 40 = 340 ms ahead.
@@ -115,7 +115,7 @@ describe('playback over real sockets', () => {
   });
 
   it('refuses a malformed sync report', async () => {
-    const ack = await request(bob, 'sync:report', { rtt: -1, errorMs: null });
+    const ack = await request(bob, 'sync:report', { rtt: -1, latencyMs: 0, errorMs: null });
     expect(!ack.ok && ack.error.code).toBe(ErrorCode.INVALID_PAYLOAD);
   });
 

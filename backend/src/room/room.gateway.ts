@@ -108,7 +108,7 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
     @MessageBody({ schema: SyncReportSchema }) report: SyncReport,
   ): Promise<object> {
     const { roomId, memberId } = sessionOf(socket);
-    const lead = this.sync.report(roomId, memberId, report.rtt);
+    const lead = this.sync.report(roomId, memberId, { rtt: report.rtt, latencyMs: report.latencyMs });
     if (lead !== null) await this.rooms.run(roomId, { type: 'sync:lead', leadMs: lead }, 'system');
     return {};
   }

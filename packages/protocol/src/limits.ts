@@ -27,8 +27,9 @@ export const SKIP_MAX_SECONDS = 60;
 
 /**
  * Scheduling lead: how far in the future a change takes effect, so it reaches
- * every member before it is due. Adaptive between the floor and the cap:
- * lead = clamp(max one-way delay of the room × 1.5 + LEAD_MARGIN_MS, FLOOR, CAP).
+ * every member in time to schedule it. Adaptive between the floor and the cap:
+ * lead = clamp(max over members of (one-way delay × 1.5 + device latency) + LEAD_MARGIN_MS, FLOOR, CAP),
+ * the device latency being what the member reports it needs before audibility.
  * The floor covers event-loop and audio-callback latency on a quiet LAN; the
  * cap keeps a member on a terrible link from making the room feel sluggish
  * (that member joins late, in place, instead).

@@ -5,7 +5,7 @@ import { SKIP_MAX_SECONDS } from './limits.js';
 /** A song in a room's playlist, as every client sees it. */
 export const SongSchema = z.strictObject({
   id: z.string().min(1).max(128),
-  title: z.string().max(500),
+  title: z.string().min(1).max(500),
   artist: z.string().max(500).nullable(),
   album: z.string().max(500).nullable(),
   /** Seconds. */

@@ -13,9 +13,15 @@ export interface TimePong {
   readonly t2: number;
 }
 
-/** What a client measured: its best round trip and, while playing, its playback error. */
+/**
+ * What a client measured: its best round trip; how long before a sound must be
+ * audible it has to be scheduled (output latency + scheduling margin + the
+ * user's output delay), which the room's lead must cover; and, while playing,
+ * its playback error.
+ */
 export const SyncReportSchema = z.strictObject({
   rtt: z.number().finite().nonnegative().max(60_000),
+  latencyMs: z.number().finite().nonnegative().max(10_000),
   errorMs: z.number().finite().min(-60_000).max(60_000).nullable(),
 });
 export type SyncReport = z.infer<typeof SyncReportSchema>;

@@ -292,13 +292,16 @@ describe('AudioEngine', () => {
       const [report] = socket.sentPayloads('sync:report');
       expect(report?.rtt).toBe(0);
       expect(report?.errorMs).toBeCloseTo(0, 6);
+      // At least the scheduling margin, so the room's lead leaves this device time to schedule.
+      expect(report?.latencyMs).toBeGreaterThanOrEqual(20);
+      expect(report?.latencyMs).toBeLessThan(1000);
     });
 
     it('reports no error while nothing plays', async () => {
       const engine = await joinWith({ songId: 'a', status: 'paused', position: 0, anchor: serverNow() });
       await settle(5000);
       expect(engine.errorMs()).toBeNull();
-      expect(socket.sentPayloads('sync:report')).toEqual([{ rtt: 0, errorMs: null }]);
+      expect(socket.sentPayloads('sync:report')).toEqual([{ rtt: 0, latencyMs: expect.any(Number), errorMs: null }]);
     });
   });
 });

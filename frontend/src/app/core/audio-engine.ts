@@ -601,8 +601,21 @@ export class AudioEngine {
     const error = this._errorMs();
     void this.socket.request('sync:report', {
       rtt: Math.min(60_000, Math.max(0, rtt)),
+      latencyMs: Math.min(10_000, Math.max(0, this.schedulingLatencyMs())),
       errorMs: error === null ? null : Math.min(60_000, Math.max(-60_000, error)),
     });
+  }
+
+  /**
+   * How long before a sound must be audible this device has to schedule it: the
+   * device's output pipeline (currentTime runs ahead of what is heard), the
+   * scheduling margin, and the user's output delay. The room's lead covers it.
+   */
+  private schedulingLatencyMs(): number {
+    const context = this.audio.context();
+    const device = context ? Math.max(0, context.currentTime - this.outputPoint(context).contextTime) : 0;
+    const base = context ? plausibleLatency(context.baseLatency) : 0;
+    return (device + SCHEDULE_MARGIN_S + base) * 1000 + Math.max(0, this.outputDelay.ms());
   }
 }
 
