@@ -5,7 +5,9 @@ import { ServeStaticModule } from '@nestjs/serve-static';
 
 import { AppConfigModule } from './config/config.module.js';
 import { HealthController } from './health/health.controller.js';
+import { MediaModule } from './media/media.module.js';
 import { RoomModule } from './room/room.module.js';
+import { UploadModule } from './upload/upload.module.js';
 
 /** The built SPA (`ng build` output), two levels up from backend/src or backend/dist. */
 const SPA_DIR = fileURLToPath(new URL('../../frontend/dist/browser', import.meta.url));
@@ -19,6 +21,8 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(),
         RoomModule,
+        MediaModule,
+        UploadModule,
         // Deep links such as /r/<room> fall back to index.html; /api stays JSON.
         ServeStaticModule.forRoot({ rootPath: SPA_DIR, exclude: ['/api/{*path}'] }),
       ],

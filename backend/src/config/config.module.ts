@@ -9,6 +9,9 @@ export abstract class AppConfig implements Readonly<Config> {
   abstract readonly HOST: string;
   abstract readonly DATA_DIR: string;
   abstract readonly ADMIN_GRACE_MS: number;
+  abstract readonly UPLOAD_TTL_MS: number;
+  abstract readonly MAX_UPLOAD_BYTES: number;
+  abstract readonly DISK_RESERVE_BYTES: number;
 }
 
 /**
@@ -32,6 +35,9 @@ export class AppConfigModule {
             HOST: config.get('HOST', { infer: true }),
             DATA_DIR: config.get('DATA_DIR', { infer: true }),
             ADMIN_GRACE_MS: config.get('ADMIN_GRACE_MS', { infer: true }),
+            UPLOAD_TTL_MS: config.get('UPLOAD_TTL_MS', { infer: true }),
+            MAX_UPLOAD_BYTES: config.get('MAX_UPLOAD_BYTES', { infer: true }),
+            DISK_RESERVE_BYTES: config.get('DISK_RESERVE_BYTES', { infer: true }),
           }),
         },
       ],

@@ -2,7 +2,15 @@ import { ConfigError, parseConfig } from './config.js';
 
 describe('parseConfig', () => {
   it('runs with no settings at all', () => {
-    expect(parseConfig({})).toEqual({ PORT: 8080, HOST: '0.0.0.0', DATA_DIR: './data', ADMIN_GRACE_MS: 5000 });
+    expect(parseConfig({})).toEqual({
+      PORT: 8080,
+      HOST: '0.0.0.0',
+      DATA_DIR: './data',
+      ADMIN_GRACE_MS: 5000,
+      UPLOAD_TTL_MS: 3_600_000,
+      MAX_UPLOAD_BYTES: 0,
+      DISK_RESERVE_BYTES: 512 * 1024 * 1024,
+    });
   });
 
   it('reads PORT from the environment', () => {

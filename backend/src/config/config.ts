@@ -19,6 +19,21 @@ export const ConfigSchema = z.object({
     .min(0, 'ADMIN_GRACE_MS cannot be negative')
     .max(600_000, 'ADMIN_GRACE_MS is at most 600000 (10 minutes)')
     .default(5000),
+  UPLOAD_TTL_MS: z.coerce
+    .number({ error: 'UPLOAD_TTL_MS must be a number' })
+    .int('UPLOAD_TTL_MS must be a whole number of milliseconds')
+    .min(1, 'UPLOAD_TTL_MS must be positive')
+    .default(3_600_000),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number({ error: 'MAX_UPLOAD_BYTES must be a number' })
+    .int('MAX_UPLOAD_BYTES must be a whole number of bytes')
+    .min(0, 'MAX_UPLOAD_BYTES cannot be negative (0 means unlimited)')
+    .default(0),
+  DISK_RESERVE_BYTES: z.coerce
+    .number({ error: 'DISK_RESERVE_BYTES must be a number' })
+    .int('DISK_RESERVE_BYTES must be a whole number of bytes')
+    .min(0, 'DISK_RESERVE_BYTES cannot be negative')
+    .default(512 * 1024 * 1024),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -45,7 +45,7 @@ import { SyncService } from '../sync/sync.service.js';
 import { RoomService } from './room.service.js';
 import type { RoomCommand } from './room.state.js';
 import { SocketBroadcaster } from './socket-broadcaster.js';
-import type { MusyncServer, MusyncSocket } from './socket.types.js';
+import { sessionOf, type MusyncServer, type MusyncSocket } from './socket.types.js';
 
 /**
  * The socket edge: validates each payload against its protocol schema, calls a
@@ -196,8 +196,3 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
   }
 }
 
-function sessionOf(socket: MusyncSocket): { roomId: string; memberId: string } {
-  const session = socket.data.session;
-  if (!session) throw new DomainError(ErrorCode.NOT_JOINED, 'Join a room first.');
-  return session;
-}

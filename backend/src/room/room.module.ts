@@ -23,6 +23,6 @@ import { SocketBroadcaster } from './socket-broadcaster.js';
     { provide: RoomStore, useClass: MemoryRoomStore },
     { provide: RoomPersistence, useClass: FileRoomPersistence },
   ],
-  exports: [RoomService],
+  exports: [RoomService, RoomStore],
 })
 export class RoomModule {}

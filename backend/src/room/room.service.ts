@@ -17,6 +17,8 @@ import { snapshotOf, type Actor, type RoomCommand, type RoomState, type Wakeup }
 export class RoomService implements OnModuleDestroy {
   private readonly logger = new Logger(RoomService.name);
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Set on shutdown: commands still finishing (disconnects) must not arm new timers. */
+  private closed = false;
 
   constructor(
     private readonly store: RoomStore,
@@ -44,6 +46,7 @@ export class RoomService implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
@@ -51,6 +54,7 @@ export class RoomService implements OnModuleDestroy {
   // Wakeup commands check the state they were made for (song id, version, token),
   // so a stale one changes nothing and none needs cancelling.
   private schedule(roomId: string, wakeup: Wakeup): void {
+    if (this.closed) return;
     // Timers count from the event loop's cached time and can fire a few ms before
     // `at` by the server clock; a wakeup that is not due yet is simply re-armed.
     const remaining = wakeup.at - this.clock.now();
@@ -64,6 +68,7 @@ export class RoomService implements OnModuleDestroy {
       },
       Math.max(0, Math.ceil(remaining)),
     );
+    timer.unref(); // the server's sockets keep the process alive; a pending wakeup alone must not
     this.timers.add(timer);
   }
 }

@@ -22,6 +22,24 @@ export const ErrorCode = {
   STALE_STATE: 'STALE_STATE',
   /** Too many commands in too short a time. */
   RATE_LIMITED: 'RATE_LIMITED',
+  /** No such upload in this room (unknown, expired, finished or cancelled). */
+  UPLOAD_NOT_FOUND: 'UPLOAD_NOT_FOUND',
+  /** A chunk's offset is not the next byte the server expects; the message names it. */
+  CHUNK_OFFSET: 'CHUNK_OFFSET',
+  /** The chunks add up to more than the declared size. */
+  UPLOAD_SIZE_MISMATCH: 'UPLOAD_SIZE_MISMATCH',
+  /** Finish before every byte arrived. */
+  UPLOAD_INCOMPLETE: 'UPLOAD_INCOMPLETE',
+  /** The bytes do not match the declared sha256; the upload is discarded. */
+  UPLOAD_HASH_MISMATCH: 'UPLOAD_HASH_MISMATCH',
+  /** Not an audio file we can play (sniffed from the bytes), or no readable duration. */
+  UNSUPPORTED_FORMAT: 'UNSUPPORTED_FORMAT',
+  /** Larger than the server's MAX_UPLOAD_BYTES. */
+  UPLOAD_TOO_LARGE: 'UPLOAD_TOO_LARGE',
+  /** The server's disk reached its reserve; the upload is discarded. */
+  DISK_FULL: 'DISK_FULL',
+  /** The room has as many unfinished uploads as it may. */
+  TOO_MANY_UPLOADS: 'TOO_MANY_UPLOADS',
   /** An unexpected server fault; the server logged it with a correlation id. */
   INTERNAL: 'INTERNAL',
 } as const;

@@ -14,6 +14,15 @@ import type {
 } from './playback.js';
 import type { JoinRequest, JoinResult, Presence } from './room.js';
 import type { SyncReport, TimePing, TimePong } from './time.js';
+import type {
+  UploadChunkRequest,
+  UploadChunkResult,
+  UploadFinishResult,
+  UploadRef,
+  UploadStartRequest,
+  UploadStartResult,
+  UploadStatusResult,
+} from './upload.js';
 
 /** Commands a client sends; each is acknowledged. */
 export interface ClientToServerEvents {
@@ -35,6 +44,14 @@ export interface ClientToServerEvents {
   'playback:select': (request: SelectRequest, ack: AckCallback<PlaybackResult>) => void;
   /** This client has the song decoded and can start it on time. */
   'playback:ready': (request: SongReadyRequest, ack: AckCallback) => void;
+  /** Admin only. Starts an upload, or resumes the room's unfinished one with the same name, size and sha256. */
+  'upload:start': (request: UploadStartRequest, ack: AckCallback<UploadStartResult>) => void;
+  /** One piece (≤ CHUNK_SIZE bytes, binary) at the next offset; acked once written. */
+  'upload:chunk': (request: UploadChunkRequest, ack: AckCallback<UploadChunkResult>) => void;
+  'upload:status': (request: UploadRef, ack: AckCallback<UploadStatusResult>) => void;
+  /** Checks, stores and adds the song to the playlist. */
+  'upload:finish': (request: UploadRef, ack: AckCallback<UploadFinishResult>) => void;
+  'upload:cancel': (request: UploadRef, ack: AckCallback) => void;
 }
 
 /** Broadcasts the server sends. */

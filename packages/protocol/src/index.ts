@@ -5,3 +5,4 @@ export * from './limits.js';
 export * from './playback.js';
 export * from './room.js';
 export * from './time.js';
+export * from './upload.js';

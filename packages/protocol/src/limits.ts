@@ -22,6 +22,12 @@ export const CHUNK_SIZE = 64 * 1024;
  */
 export const MAX_MESSAGE_BYTES = CHUNK_SIZE + 4 * 1024;
 
+/** An upload's file name is kept (as the fallback title) up to this many characters. */
+export const UPLOAD_NAME_MAX_LENGTH = 200;
+
+/** Unfinished uploads a room may have at once; the rest are refused with TOO_MANY_UPLOADS. */
+export const MAX_UPLOADS_PER_ROOM = 20;
+
 /** The largest relative jump of `playback:skip` (the buttons send ±10 s). */
 export const SKIP_MAX_SECONDS = 60;
 
