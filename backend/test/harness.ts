@@ -9,6 +9,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { Song } from '@musync/protocol';
 
 import { createMusync } from '../src/bootstrap.js';
+import { ConfigSchema } from '../src/config/config.js';
 import { RoomService } from '../src/room/room.service.js';
 
 export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -29,9 +30,9 @@ export class RunningServer {
    */
   static async start(env: Record<string, string> = {}, dataDir?: string): Promise<RunningServer> {
     dataDir ??= await mkdtemp(join(tmpdir(), 'musync-test-'));
-    process.env['DATA_DIR'] = dataDir;
-    delete process.env['ADMIN_GRACE_MS'];
-    Object.assign(process.env, env);
+    // Each server starts from the defaults plus its own `env`, whatever ran before it.
+    for (const key of Object.keys(ConfigSchema.shape)) Reflect.deleteProperty(process.env, key);
+    Object.assign(process.env, { DATA_DIR: dataDir }, env);
     const app = await createMusync({ logger: false });
     await app.listen(0, '127.0.0.1');
     return new RunningServer(app, await app.getUrl(), dataDir);
