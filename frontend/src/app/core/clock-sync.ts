@@ -4,11 +4,18 @@ import { ClockWindow } from '@musync/protocol';
 
 import { SocketClient } from './socket-client';
 
-/** Pings sent right after each connect, so an estimate exists within half a second. */
-const BURST_PINGS = 8;
-const BURST_SPACING_MS = 50;
-/** One ping this often afterwards, to follow clock drift and route changes. */
-const PERIOD_MS = 5_000;
+/**
+ * Pings sent right after each connect. The estimate takes each direction's least
+ * delay over the window, so more samples sooner mean a truer offset sooner.
+ */
+const BURST_PINGS = 16;
+const BURST_SPACING_MS = 40;
+/**
+ * One ping a second afterwards: under jitter the estimate improves with every
+ * sample, and the 32-sample window then spans ~30 s, short enough that clock
+ * drift between the samples it combines stays far below a millisecond.
+ */
+const PERIOD_MS = 1_000;
 
 /**
  * The local high-resolution clock in epoch ms. Date.now() can jump when the system
