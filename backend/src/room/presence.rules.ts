@@ -37,7 +37,7 @@ export const presenceRules: Rules<PresenceCommand> = {
     // The returning admin takes the chair back; otherwise a room with no admin and
     // no open vacancy crowns its arrival.
     const adminId = returningAdmin ? id : (state.adminId ?? (vacancy ? null : id));
-    return withPresence(state, { ...state, members, adminId, vacancy: returningAdmin ? null : vacancy });
+    return withPresence({ ...state, members, adminId, vacancy: returningAdmin ? null : vacancy });
   },
 
   'member:leave': (state, command, actor, now) => {
@@ -69,7 +69,7 @@ export const presenceRules: Rules<PresenceCommand> = {
   'admin:vacancy-expired': (state, command, actor, now) => {
     requireSystem(actor, 'close the admin vacancy');
     if (state.vacancy?.token !== command.token || state.vacancy.until > now) return { state, events: [], wakeups: [] };
-    return withPresence(state, { ...state, adminId: state.members[0]?.id ?? null, vacancy: null });
+    return withPresence({ ...state, adminId: state.members[0]?.id ?? null, vacancy: null });
   },
 
   'room:configure': (state, command, actor) => {
@@ -79,6 +79,6 @@ export const presenceRules: Rules<PresenceCommand> = {
   },
 };
 
-function withPresence(_before: RoomState, state: RoomState): RoomResult {
+function withPresence(state: RoomState): RoomResult {
   return { state, events: [{ name: 'presence:updated', payload: presenceOf(state) }], wakeups: [] };
 }
