@@ -108,8 +108,7 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
     @MessageBody({ schema: SyncReportSchema }) report: SyncReport,
   ): Promise<object> {
     const { roomId, memberId } = sessionOf(socket);
-    const lead = this.sync.report(roomId, memberId, { rtt: report.rtt, latencyMs: report.latencyMs });
-    if (lead !== null) await this.rooms.run(roomId, { type: 'sync:lead', leadMs: lead }, 'system');
+    await this.applyLead(roomId, this.sync.report(roomId, memberId, { rtt: report.rtt, latencyMs: report.latencyMs }));
     return {};
   }
 
@@ -178,11 +177,15 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
     socket.data.session = undefined;
     try {
       await this.rooms.leave(session.roomId, session.memberId);
-      const lead = this.sync.forget(session.roomId, session.memberId);
-      if (lead !== null) await this.rooms.run(session.roomId, { type: 'sync:lead', leadMs: lead }, 'system');
+      await this.applyLead(session.roomId, this.sync.forget(session.roomId, session.memberId));
     } catch (error) {
       this.logger.error(`leave after disconnect failed for ${session.memberId}`, error);
     }
+  }
+
+  /** A lead SyncService says moved enough becomes room state. */
+  private async applyLead(roomId: string, lead: number | null): Promise<void> {
+    if (lead !== null) await this.rooms.run(roomId, { type: 'sync:lead', leadMs: lead }, 'system');
   }
 
   private async playback(socket: MusyncSocket, command: RoomCommand): Promise<PlaybackResult> {
