@@ -6,6 +6,7 @@ import { ServeStaticModule } from '@nestjs/serve-static';
 import { AppConfigModule } from './config/config.module.js';
 import { HealthController } from './health/health.controller.js';
 import { MediaModule } from './media/media.module.js';
+import { PlaylistModule } from './playlist/playlist.module.js';
 import { RoomModule } from './room/room.module.js';
 import { UploadModule } from './upload/upload.module.js';
 
@@ -23,6 +24,7 @@ export class AppModule {
         RoomModule,
         MediaModule,
         UploadModule,
+        PlaylistModule,
         // Deep links such as /r/<room> fall back to index.html; /api stays JSON.
         ServeStaticModule.forRoot({ rootPath: SPA_DIR, exclude: ['/api/{*path}'] }),
       ],

@@ -43,6 +43,8 @@ export interface Cover {
 @Injectable()
 export class MediaStore {
   readonly dir: string;
+  /** The tail of each id's queue of exclusive tasks. */
+  private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(config: AppConfig) {
     this.dir = join(config.DATA_DIR, 'media');
@@ -64,6 +66,29 @@ export class MediaStore {
     await writeFileAtomic(join(this.dir, `${id}.json`), JSON.stringify(info));
     // The audio goes last: its presence is what marks the entry complete.
     await rename(tempPath, this.pathOf(id, 'audio'));
+  }
+
+  /**
+   * Runs `task` after every earlier exclusive task on `id` and before any later
+   * one: storing a file and adding it to a room, or checking that no room lists
+   * it and deleting it, never interleave. (One process; a cluster needs a shared lock.)
+   */
+  exclusive<T>(id: string, task: () => Promise<T>): Promise<T> {
+    const run = (this.locks.get(id) ?? Promise.resolve()).then(task);
+    const tail = run.catch(() => undefined);
+    this.locks.set(id, tail);
+    void tail.then(() => {
+      if (this.locks.get(id) === tail) this.locks.delete(id);
+    });
+    return run;
+  }
+
+  /** Deletes a stored entry (audio first: without it the entry no longer counts as stored). */
+  async remove(id: string): Promise<void> {
+    if (!isMediaId(id)) return;
+    await rm(this.pathOf(id, 'audio'), { force: true });
+    await rm(this.pathOf(id, 'cover'), { force: true });
+    await rm(join(this.dir, `${id}.json`), { force: true });
   }
 
   /** The stored file, or null for a malformed id or a missing file. Never looks outside the store. */

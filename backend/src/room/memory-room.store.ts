@@ -47,6 +47,18 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
     return this.rooms.get(roomId) ?? null;
   }
 
+  async songInUse(songId: string): Promise<boolean> {
+    const lists = (playlist: readonly { readonly id: string }[]): boolean => playlist.some((s) => s.id === songId);
+    for (const state of this.rooms.values()) if (lists(state.playlist)) return true;
+    for (const roomId of await this.persistence.list()) {
+      if (this.rooms.has(roomId)) continue;
+      // A forgotten room's last state may still be on its way to disk.
+      const kept = this.unsaved.get(roomId) ?? (await this.persistence.load(roomId));
+      if (kept && lists(kept.playlist)) return true;
+    }
+    return false;
+  }
+
   /** Waits until every change so far is on disk (shutdown, tests). */
   async flush(): Promise<void> {
     while (this.writers.size > 0) await Promise.all(this.writers.values());

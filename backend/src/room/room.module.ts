@@ -23,6 +23,6 @@ import { SocketBroadcaster } from './socket-broadcaster.js';
     { provide: RoomStore, useClass: MemoryRoomStore },
     { provide: RoomPersistence, useClass: FileRoomPersistence },
   ],
-  exports: [RoomService, RoomStore],
+  exports: [RoomService, RoomStore, RateLimitInterceptor, ServerClock],
 })
 export class RoomModule {}

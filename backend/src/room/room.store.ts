@@ -8,4 +8,6 @@ export abstract class RoomStore {
   /** Applies one command to the room (created empty if new) and stores the result. */
   abstract apply(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomResult>;
   abstract get(roomId: string): Promise<RoomState | null>;
+  /** Whether any room, loaded or only kept on disk, lists the song. */
+  abstract songInUse(songId: string): Promise<boolean>;
 }

@@ -1,4 +1,4 @@
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { Injectable, Logger } from '@nestjs/common';
@@ -26,7 +26,11 @@ export type PersistedRoom = Readonly<Omit<z.infer<typeof PersistedRoomSchema>, '
 export abstract class RoomPersistence {
   abstract load(roomId: string): Promise<PersistedRoom | null>;
   abstract save(roomId: string, room: PersistedRoom): Promise<void>;
+  /** The ids of every room kept. */
+  abstract list(): Promise<string[]>;
 }
+
+const ROOM_FILE = /^([A-Za-z0-9_-]+)\.json$/;
 
 /** One JSON file per room under DATA_DIR/rooms, replaced atomically on every save. */
 @Injectable()
@@ -58,6 +62,14 @@ export class FileRoomPersistence extends RoomPersistence {
     this.ready ??= mkdir(this.dir, { recursive: true });
     await this.ready;
     await writeFileAtomic(this.pathOf(roomId), JSON.stringify(room));
+  }
+
+  async list(): Promise<string[]> {
+    const names = await readdir(this.dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    return names.flatMap((name) => ROOM_FILE.exec(name)?.[1] ?? []);
   }
 
   /** Room ids are validated at the edge (letters, digits, - and _), so they are safe file names. */

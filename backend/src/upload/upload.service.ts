@@ -235,11 +235,15 @@ export class UploadService implements OnModuleInit, OnModuleDestroy {
       const digest = (await this.hashOf(upload)).digest('hex');
       await this.closeFile(upload);
       try {
-        const song = await this.store(upload, digest);
-        await this.records.remove(record.id);
-        this.forget(upload);
-        await this.rooms.run(record.roomId, { type: 'playlist:add', song }, 'system');
-        return song;
+        // Stored and listed under the media lock, so a removal elsewhere cannot delete
+        // the file between the two (it would see the song listed, or run after).
+        return await this.media.exclusive(digest, async () => {
+          const song = await this.store(upload, digest);
+          await this.records.remove(record.id);
+          this.forget(upload);
+          await this.rooms.run(record.roomId, { type: 'playlist:add', song }, 'system');
+          return song;
+        });
       } catch (error) {
         await this.discard(upload);
         throw error;

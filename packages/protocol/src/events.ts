@@ -3,6 +3,7 @@ import type {
   ControlRequest,
   Playback,
   PlaybackResult,
+  RemoveSongRequest,
   RoomSettings,
   SeekRequest,
   SelectRequest,
@@ -44,6 +45,8 @@ export interface ClientToServerEvents {
   'playback:select': (request: SelectRequest, ack: AckCallback<PlaybackResult>) => void;
   /** This client has the song decoded and can start it on time. */
   'playback:ready': (request: SongReadyRequest, ack: AckCallback) => void;
+  /** Admin only. Removes a song from the playlist; its file goes once no room lists it. */
+  'playlist:remove': (request: RemoveSongRequest, ack: AckCallback) => void;
   /** Admin only. Starts an upload, or resumes the room's unfinished one with the same name, size and sha256. */
   'upload:start': (request: UploadStartRequest, ack: AckCallback<UploadStartResult>) => void;
   /** One piece (≤ CHUNK_SIZE bytes, binary) at the next offset; acked once written. */

@@ -6,3 +6,4 @@ export * from './playback.js';
 export * from './room.js';
 export * from './time.js';
 export * from './upload.js';
+export * from './upload-sender.js';

@@ -25,6 +25,13 @@ export const MAX_MESSAGE_BYTES = CHUNK_SIZE + 4 * 1024;
 /** An upload's file name is kept (as the fallback title) up to this many characters. */
 export const UPLOAD_NAME_MAX_LENGTH = 200;
 
+/**
+ * Chunks an uploader keeps in flight (sent, not yet acked). Socket.IO keeps them
+ * in order on one connection, so a window hides the round trip: with W in flight
+ * a link of RTT r carries up to W × CHUNK_SIZE / r, instead of one chunk per r.
+ */
+export const UPLOAD_WINDOW = 8;
+
 /** Unfinished uploads a room may have at once; the rest are refused with TOO_MANY_UPLOADS. */
 export const MAX_UPLOADS_PER_ROOM = 20;
 

@@ -78,6 +78,10 @@ export type SeekRequest = z.infer<typeof SeekSchema>;
 export const SongReadySchema = z.strictObject({ songId: SongIdSchema });
 export type SongReadyRequest = z.infer<typeof SongReadySchema>;
 
+/** Admin only: takes a song off the playlist; if it was on, the next one takes its place. */
+export const RemoveSongSchema = z.strictObject({ songId: SongIdSchema });
+export type RemoveSongRequest = z.infer<typeof RemoveSongSchema>;
+
 export const SettingsSchema = z.strictObject({ control: z.enum(['everyone', 'admin']) });
 export type SettingsRequest = z.infer<typeof SettingsSchema>;
 
