@@ -3,7 +3,7 @@ import { CHUNK_SIZE } from './limits.js';
 import type { Song } from './playback.js';
 import { sendUpload, UploadFailed, type TransportFailure, type UploadSource, type UploadWire } from './upload-sender.js';
 
-const SONG: Song = { id: 'a'.repeat(64), title: 't', artist: null, album: null, durationSeconds: 1, hasCover: false };
+const SONG: Song = { id: 'a'.repeat(64), title: 't', artist: null, album: null, duration: 1, url: '/api/media/a', coverUrl: null };
 
 function bytes(size: number): Uint8Array {
   return Uint8Array.from({ length: size }, (_, i) => (i * 7) % 251);
