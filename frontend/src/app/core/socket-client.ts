@@ -5,6 +5,7 @@ import type {
   ServerEventName,
   ServerEventPayload,
   ServerToClientEvents,
+  TransportFailure,
 } from '@musync/protocol';
 import { Observable, Subject } from 'rxjs';
 import { io, type Socket } from 'socket.io-client';
@@ -37,11 +38,8 @@ export type RequestPayload<E extends ClientEventName> = Parameters<ClientToServe
 /** The ack the server answers a client command with. */
 export type RequestAck<E extends ClientEventName> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
 
-/** A request that failed on this side of the wire; shaped like a failed ack. */
-export interface RequestFailure {
-  readonly ok: false;
-  readonly error: { readonly code: 'TIMEOUT' | 'NOT_CONNECTED'; readonly message: string };
-}
+/** A request that failed on this side of the wire; the protocol defines its shape once for every client. */
+export type RequestFailure = TransportFailure;
 
 export type RequestResult<E extends ClientEventName> = RequestAck<E> | RequestFailure;
 

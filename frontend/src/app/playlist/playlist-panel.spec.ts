@@ -75,6 +75,91 @@ describe('PlaylistPanel', () => {
     expect(root.textContent).toContain('No songs yet.');
   });
 
+  describe('removing a song', () => {
+    const removeButton = (songId: string): HTMLButtonElement | null =>
+      root.querySelector<HTMLButtonElement>(`[data-song-id="${songId}"] ~ [data-testid="playlist-remove"]`);
+    const byTestId = (testId: string): HTMLButtonElement | null =>
+      root.querySelector<HTMLButtonElement>(`[data-testid="${testId}"]`);
+
+    async function askToRemove(songId: string): Promise<void> {
+      removeButton(songId)?.click();
+      await fixture.whenStable();
+    }
+
+    it('gives the admin a remove button per song, named after it', async () => {
+      await render();
+      const buttons = [...root.querySelectorAll('[data-testid="playlist-remove"]')];
+      expect(buttons.map((b) => b.getAttribute('aria-label'))).toEqual(['Remove Song A', 'Remove Song B', 'Remove Song C']);
+    });
+
+    it('gives a listener none', async () => {
+      await render({ me: ADA, admin: GRACE });
+      expect(root.querySelector('[data-testid="playlist-remove"]')).toBeNull();
+    });
+
+    it('asks first, then removes the song for everyone when confirmed', async () => {
+      await render();
+      socket.answer('playlist:remove', (_, ack) => ack({ ok: true }));
+      await askToRemove('b');
+      expect(socket.sentPayloads('playlist:remove')).toEqual([]);
+      expect(root.querySelector('.confirm')?.textContent).toContain('Remove “Song B” for everyone?');
+      expect(document.activeElement).toBe(byTestId('playlist-remove-cancel'));
+
+      byTestId('playlist-remove-confirm')?.click();
+      await fixture.whenStable();
+      expect(socket.sentPayloads('playlist:remove')).toEqual([{ songId: 'b' }]);
+      expect(byTestId('playlist-remove-confirm')).toBeNull();
+
+      socket.broadcast('playlist:updated', { songs: [PLAYLIST[0]!, PLAYLIST[2]!] });
+      await fixture.whenStable();
+      expect(items().map((i) => i.dataset['songId'])).toEqual(['a', 'c']);
+    });
+
+    it('never plays the song it removes', async () => {
+      await render();
+      socket.answer('playlist:remove', (_, ack) => ack({ ok: true }));
+      await askToRemove('c');
+      byTestId('playlist-remove-confirm')?.click();
+      await fixture.whenStable();
+      expect(socket.sentPayloads('playback:select')).toEqual([]);
+    });
+
+    it('keeps the song when the admin says Keep, and gives focus back', async () => {
+      await render();
+      await askToRemove('a');
+      byTestId('playlist-remove-cancel')?.click();
+      await fixture.whenStable();
+      expect(byTestId('playlist-remove-confirm')).toBeNull();
+      expect(document.activeElement).toBe(removeButton('a'));
+      expect(socket.sentPayloads('playlist:remove')).toEqual([]);
+    });
+
+    it('keeps the song when the admin presses Escape', async () => {
+      await render();
+      await askToRemove('a');
+      byTestId('playlist-remove-cancel')?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+      await fixture.whenStable();
+      expect(byTestId('playlist-remove-confirm')).toBeNull();
+      expect(socket.sentPayloads('playlist:remove')).toEqual([]);
+    });
+
+    it("shows the server's refusal on the song's row", async () => {
+      await render();
+      socket.answer('playlist:remove', (_, ack) =>
+        ack({ ok: false, error: { code: 'NOT_ADMIN', message: 'Only the admin can remove songs.' } }),
+      );
+      await askToRemove('b');
+      byTestId('playlist-remove-confirm')?.click();
+      await fixture.whenStable();
+
+      const error = root.querySelector('[data-testid="playlist-remove-error"]');
+      expect(error?.getAttribute('role')).toBe('alert');
+      expect(error?.textContent).toBe('Only the admin can remove songs.');
+      expect(error?.closest('li')?.querySelector('[data-testid="playlist-item"]')?.getAttribute('data-song-id')).toBe('b');
+      expect(items()).toHaveLength(3);
+    });
+  });
+
   it('in an admin-only room, a listener cannot pick a song', async () => {
     await render({ me: ADA, admin: GRACE, control: 'admin' });
     expect(items().every((i) => i.disabled)).toBe(true);

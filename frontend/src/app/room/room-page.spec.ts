@@ -66,5 +66,7 @@ describe('RoomPage', () => {
     expect(byTestId(root, 'you-marker')).not.toBeNull();
     expect(byTestId(root, 'player-title')?.textContent).toBe('Nothing playing');
     expect(byTestId(root, 'playlist-count')?.textContent).toBe('0 songs');
+    // Alone in the room, Ada is its admin.
+    expect(byTestId(root, 'upload-panel')).not.toBeNull();
   });
 });

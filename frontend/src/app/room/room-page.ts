@@ -8,6 +8,7 @@ import { PeoplePanel } from '../people/people-panel';
 import { PlayerPanel } from '../player/player-panel';
 import { PlaylistPanel } from '../playlist/playlist-panel';
 import { ConnectionStatus } from '../status/connection-status';
+import { UploadPanel } from '../upload/upload-panel';
 
 type RoomChoice =
   | { readonly valid: true; readonly id: string }
@@ -15,7 +16,7 @@ type RoomChoice =
 
 @Component({
   selector: 'app-room-page',
-  imports: [ConnectionStatus, JoinForm, PeoplePanel, PlayerPanel, PlaylistPanel, RouterLink],
+  imports: [ConnectionStatus, JoinForm, PeoplePanel, PlayerPanel, PlaylistPanel, RouterLink, UploadPanel],
   templateUrl: './room-page.html',
   styleUrl: './room-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
