@@ -4,12 +4,13 @@ import { CHAT_MESSAGE_MAX_LENGTH } from './limits.js';
 
 /**
  * Characters refused in chat text: C0/C1 controls (newlines included: a chat line
- * is one line) and the bidi embedding/override/isolate controls that could make
- * a line read as something else. Zero-width joiners stay (emoji need them); the
- * UI isolates every name and line (`<bdi>`) and never renders text as HTML.
+ * is one line). Everything else, markup, bidi overrides and zero-width characters
+ * included, is kept as the person typed it (issue #5: such tricks are stored and
+ * sent as plain text); the UI isolates every name and line (`<bdi>`) and never
+ * renders text as HTML, so they stay inert.
  */
 // eslint-disable-next-line no-control-regex
-const UNSAFE_TEXT_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE_TEXT_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Free text a person types (chat lines, request titles and notes): trimmed, non-empty, capped, no controls. */
 export function textSchema(field: string, max: number) {

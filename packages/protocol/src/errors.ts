@@ -48,7 +48,7 @@ export const ErrorCode = {
   NOT_REQUESTER: 'NOT_REQUESTER',
   /** This person already voted (a request +1, or to skip this song). */
   ALREADY_VOTED: 'ALREADY_VOTED',
-  /** The person has as many pending requests as allowed. */
+  /** The person has as many pending requests as allowed, or the room keeps as many open requests as it may. */
   TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
   /** Vote to skip is off in this room, or no song is on. */
   VOTE_SKIP_OFF: 'VOTE_SKIP_OFF',
