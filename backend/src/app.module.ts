@@ -3,10 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ServeStaticModule } from '@nestjs/serve-static';
 
+import { ChatModule } from './chat/chat.module.js';
 import { AppConfigModule } from './config/config.module.js';
 import { HealthController } from './health/health.controller.js';
 import { MediaModule } from './media/media.module.js';
 import { PlaylistModule } from './playlist/playlist.module.js';
+import { RequestsModule } from './requests/requests.module.js';
 import { RoomModule } from './room/room.module.js';
 import { UploadModule } from './upload/upload.module.js';
 
@@ -25,6 +27,8 @@ export class AppModule {
         MediaModule,
         UploadModule,
         PlaylistModule,
+        ChatModule,
+        RequestsModule,
         // Deep links such as /r/<room> fall back to index.html; /api stays JSON.
         ServeStaticModule.forRoot({ rootPath: SPA_DIR, exclude: ['/api/{*path}'] }),
       ],

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { INestApplication } from '@nestjs/common';
-import type { Ack, ClientToServerEvents, ServerToClientEvents } from '@musync/protocol';
+import type { Ack, ClientToServerEvents, JoinResult, ServerEventPayload, ServerToClientEvents } from '@musync/protocol';
 import { io, type Socket } from 'socket.io-client';
 
 import type { Song } from '@musync/protocol';
@@ -63,6 +63,11 @@ export class RunningServer {
   }
 }
 
+/** A song as seeding puts it in a playlist (no file behind it). */
+export function song(id: string, duration = 120, title = `Song ${id}`): Song {
+  return { id, title, artist: null, album: null, duration, url: `/media/${id}`, coverUrl: null };
+}
+
 /** Emits an event with an ack and resolves with the ack (fails after 2 s). */
 export function request<E extends keyof ClientToServerEvents>(
   client: TestClient,
@@ -94,4 +99,39 @@ export function nextEvent<E extends keyof ServerToClientEvents>(
     };
     client.on(event, listener as never);
   });
+}
+
+/** A client that joined `roomId` as `username`, with the join ack's snapshot. */
+export async function enter(
+  server: RunningServer,
+  username: string,
+  { roomId = 'lobby', clientToken }: { roomId?: string; clientToken?: string } = {},
+): Promise<{ client: TestClient; joined: JoinResult }> {
+  const client = await server.connect();
+  const ack = await request(client, 'room:join', { roomId, username, ...(clientToken ? { clientToken } : {}) });
+  if (!ack.ok) throw new Error(`join failed: ${ack.error.code} ${ack.error.message}`);
+  return { client, joined: ack as unknown as JoinResult };
+}
+
+/**
+ * Records every `event` the client receives from now on. `stop()` waits `settleMs`
+ * for stragglers (a broadcast to another socket has no ordering with our ack),
+ * then returns what arrived.
+ */
+export function record<E extends keyof ServerToClientEvents>(
+  client: TestClient,
+  event: E,
+): { stop(settleMs?: number): Promise<ServerEventPayload<E>[]> } {
+  const seen: ServerEventPayload<E>[] = [];
+  const listener = (payload: ServerEventPayload<E>): void => {
+    seen.push(payload);
+  };
+  client.on(event, listener as never);
+  return {
+    async stop(settleMs = 250) {
+      await new Promise((resolve) => setTimeout(resolve, settleMs));
+      client.off(event, listener as never);
+      return seen;
+    },
+  };
 }

@@ -1,10 +1,6 @@
 import { CONTROL_BURST, ErrorCode, READY_BARRIER_MS, type Playback, type Song } from '@musync/protocol';
 
-import { nextEvent, request, RunningServer, type TestClient } from './harness.js';
-
-function song(id: string, duration: number): Song {
-  return { id, title: id, artist: null, album: null, duration, url: `/media/${id}`, coverUrl: null };
-}
+import { nextEvent, request, RunningServer, song, type TestClient } from './harness.js';
 
 describe('playback over real sockets', () => {
   let server: RunningServer;

@@ -12,6 +12,9 @@ export abstract class AppConfig implements Readonly<Config> {
   abstract readonly UPLOAD_TTL_MS: number;
   abstract readonly MAX_UPLOAD_BYTES: number;
   abstract readonly DISK_RESERVE_BYTES: number;
+  abstract readonly CHAT_HISTORY: number;
+  abstract readonly CHAT_RATE_MESSAGES: number;
+  abstract readonly CHAT_RATE_WINDOW_MS: number;
 }
 
 /**
@@ -38,6 +41,9 @@ export class AppConfigModule {
             UPLOAD_TTL_MS: config.get('UPLOAD_TTL_MS', { infer: true }),
             MAX_UPLOAD_BYTES: config.get('MAX_UPLOAD_BYTES', { infer: true }),
             DISK_RESERVE_BYTES: config.get('DISK_RESERVE_BYTES', { infer: true }),
+            CHAT_HISTORY: config.get('CHAT_HISTORY', { infer: true }),
+            CHAT_RATE_MESSAGES: config.get('CHAT_RATE_MESSAGES', { infer: true }),
+            CHAT_RATE_WINDOW_MS: config.get('CHAT_RATE_WINDOW_MS', { infer: true }),
           }),
         },
       ],

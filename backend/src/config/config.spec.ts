@@ -10,7 +10,29 @@ describe('parseConfig', () => {
       UPLOAD_TTL_MS: 3_600_000,
       MAX_UPLOAD_BYTES: 0,
       DISK_RESERVE_BYTES: 512 * 1024 * 1024,
+      CHAT_HISTORY: 50,
+      CHAT_RATE_MESSAGES: 5,
+      CHAT_RATE_WINDOW_MS: 5000,
     });
+  });
+
+  it('reads the chat settings', () => {
+    expect(parseConfig({ CHAT_HISTORY: '200', CHAT_RATE_MESSAGES: '3', CHAT_RATE_WINDOW_MS: '1000' })).toMatchObject({
+      CHAT_HISTORY: 200,
+      CHAT_RATE_MESSAGES: 3,
+      CHAT_RATE_WINDOW_MS: 1000,
+    });
+  });
+
+  it.each([
+    ['CHAT_HISTORY', '0'],
+    ['CHAT_HISTORY', '1001'],
+    ['CHAT_RATE_MESSAGES', '0'],
+    ['CHAT_RATE_MESSAGES', '2.5'],
+    ['CHAT_RATE_WINDOW_MS', '-1'],
+    ['CHAT_RATE_WINDOW_MS', 'soon'],
+  ])('refuses %s=%s with a message naming it', (name, value) => {
+    expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(name));
   });
 
   it('reads PORT from the environment', () => {

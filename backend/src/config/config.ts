@@ -1,3 +1,4 @@
+import { CHAT_HISTORY_DEFAULT, CHAT_RATE_MESSAGES_DEFAULT, CHAT_RATE_WINDOW_MS_DEFAULT } from '@musync/protocol';
 import * as z from 'zod';
 
 /**
@@ -34,6 +35,22 @@ export const ConfigSchema = z.object({
     .int('DISK_RESERVE_BYTES must be a whole number of bytes')
     .min(0, 'DISK_RESERVE_BYTES cannot be negative')
     .default(512 * 1024 * 1024),
+  CHAT_HISTORY: z.coerce
+    .number({ error: 'CHAT_HISTORY must be a number' })
+    .int('CHAT_HISTORY must be a whole number of lines')
+    .min(1, 'CHAT_HISTORY must be at least 1')
+    .max(1000, 'CHAT_HISTORY is at most 1000 lines')
+    .default(CHAT_HISTORY_DEFAULT),
+  CHAT_RATE_MESSAGES: z.coerce
+    .number({ error: 'CHAT_RATE_MESSAGES must be a number' })
+    .int('CHAT_RATE_MESSAGES must be a whole number of messages')
+    .min(1, 'CHAT_RATE_MESSAGES must be at least 1')
+    .default(CHAT_RATE_MESSAGES_DEFAULT),
+  CHAT_RATE_WINDOW_MS: z.coerce
+    .number({ error: 'CHAT_RATE_WINDOW_MS must be a number' })
+    .int('CHAT_RATE_WINDOW_MS must be a whole number of milliseconds')
+    .min(1, 'CHAT_RATE_WINDOW_MS must be positive')
+    .default(CHAT_RATE_WINDOW_MS_DEFAULT),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -2,7 +2,9 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { positionAt } from '@musync/protocol';
 
 import { ServerClock } from '../clock/server-clock.js';
+import { AppConfig } from '../config/config.module.js';
 import { RoomPersistence, type PersistedRoom } from '../store/room-persistence.js';
+import { keepHistory } from './chat.rules.js';
 import { RoomStore } from './room.store.js';
 import { apply, emptyRoom, type Actor, type RoomCommand, type RoomResult, type RoomState } from './room.state.js';
 
@@ -23,6 +25,7 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
   constructor(
     private readonly clock: ServerClock,
     private readonly persistence: RoomPersistence,
+    private readonly config: AppConfig,
   ) {
     super();
   }
@@ -30,15 +33,14 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
   async apply(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomResult> {
     await this.load(roomId);
     // From here to the end nothing awaits: the command is applied atomically.
-    const before = this.rooms.get(roomId) ?? emptyRoom(roomId);
+    const before = this.rooms.get(roomId) ?? emptyRoom(roomId, this.config.CHAT_HISTORY);
     const result = apply(before, command, actor, this.clock.now());
     const { state } = result;
-    // A room with nobody and nothing in it is forgotten.
+    // A room with nobody and no songs leaves memory; what it said and asked for stays on disk.
     if (state.members.length === 0 && state.playlist.length === 0) this.rooms.delete(roomId);
     else this.rooms.set(roomId, state);
-    if (state.playlist !== before.playlist || state.settings !== before.settings || state.playback !== before.playback) {
-      this.persist(roomId, state);
-    }
+    const durable = ['playlist', 'settings', 'playback', 'chat', 'requests'] as const;
+    if (durable.some((part) => state[part] !== before[part])) this.persist(roomId, state);
     return result;
   }
 
@@ -72,9 +74,14 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
     if (this.rooms.has(roomId)) return Promise.resolve();
     let loading = this.loading.get(roomId);
     if (!loading) {
-      loading = this.persistence.load(roomId).then((saved) => {
-        if (saved && !this.rooms.has(roomId)) this.rooms.set(roomId, restore(roomId, saved, this.clock.now()));
-      });
+      // A room that just left memory may still be on its way to disk: read it once written.
+      loading = (async () => {
+        await this.writers.get(roomId);
+        const saved = await this.persistence.load(roomId);
+        if (saved && !this.rooms.has(roomId)) {
+          this.rooms.set(roomId, restore(roomId, saved, this.clock.now(), this.config.CHAT_HISTORY));
+        }
+      })();
       loading.finally(() => this.loading.delete(roomId)).catch(() => undefined);
       this.loading.set(roomId, loading);
     }
@@ -102,20 +109,26 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
 function durablePart(state: RoomState, now: number): PersistedRoom {
   const position = Math.max(0, positionAt(state.playback, now));
   return {
-    format: 1,
+    format: 2,
     playlist: state.playlist,
     settings: state.settings,
     playback: { songId: state.playback.songId, position },
+    chat: state.chat,
+    lineSeq: state.lineSeq,
+    requests: state.requests,
   };
 }
 
-/** A room as it comes back after a restart: its songs and settings, paused where it was. */
-function restore(roomId: string, saved: PersistedRoom, now: number): RoomState {
+/** A room as it comes back after a restart: its songs, settings, chat and requests, paused where it was. */
+function restore(roomId: string, saved: PersistedRoom, now: number, chatHistory: number): RoomState {
   const songId = saved.playlist.some((s) => s.id === saved.playback.songId) ? saved.playback.songId : null;
   return {
-    ...emptyRoom(roomId),
+    ...emptyRoom(roomId, chatHistory),
     playlist: saved.playlist,
     settings: saved.settings,
     playback: { songId, status: 'paused', position: songId ? saved.playback.position : 0, anchor: now, version: 0 },
+    chat: keepHistory(saved.chat, chatHistory),
+    lineSeq: saved.lineSeq,
+    requests: saved.requests,
   };
 }

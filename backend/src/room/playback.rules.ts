@@ -156,8 +156,7 @@ export function readyForAll(state: RoomState, now: number): RoomResult {
 
 /** Puts `song` on, waiting (at most READY_BARRIER_MS) for every member to load it. */
 export function changeSong(state: RoomState, song: Song, now: number): RoomResult {
-  const cleared = { ...state, readyIds: [] };
-  return withPlayback(cleared, { songId: song.id, status: 'loading', position: 0, anchor: now + READY_BARRIER_MS }, now);
+  return withPlayback(newSong(state), { songId: song.id, status: 'loading', position: 0, anchor: now + READY_BARRIER_MS }, now);
 }
 
 /** The next song, or, after the last, the playlist rewound to its first song and paused. */
@@ -170,7 +169,12 @@ export function advance(state: RoomState, now: number): RoomResult {
 /** Puts `song` on: playing (through the ready barrier) or paused at its start; nothing if null. */
 export function cue(state: RoomState, song: Song | null, play: boolean, now: number): RoomResult {
   if (song && play) return changeSong(state, song, now);
-  return withPlayback({ ...state, readyIds: [] }, { songId: song?.id ?? null, status: 'paused', position: 0, anchor: now }, now);
+  return withPlayback(newSong(state), { songId: song?.id ?? null, status: 'paused', position: 0, anchor: now }, now);
+}
+
+/** What every song change (even to the same song again) starts afresh: who has it loaded, who voted to skip it. */
+function newSong(state: RoomState): RoomState {
+  return { ...state, readyIds: [], skipVotes: [] };
 }
 
 function start(state: RoomState, now: number): RoomResult {
@@ -219,7 +223,7 @@ function checkVersion(state: RoomState, version: number | undefined): void {
   }
 }
 
-function currentSong(state: RoomState): Song | null {
+export function currentSong(state: RoomState): Song | null {
   return state.playlist.find((s) => s.id === state.playback.songId) ?? null;
 }
 

@@ -1,6 +1,7 @@
 import { ErrorCode, type Song } from '@musync/protocol';
 
 import { DomainError } from '../common/domain-error.js';
+import { withNotice } from './chat.rules.js';
 import { cue } from './playback.rules.js';
 import { requireAdmin, unchanged, type RoomResult, type RoomState, type Rules } from './room.state.js';
 
@@ -10,19 +11,21 @@ export type PlaylistCommand =
 
 /** Only the admin (or the server, for uploads and seeding) changes the playlist. */
 export const playlistRules: Rules<PlaylistCommand> = {
-  'playlist:add': (state, command, actor) => {
+  'playlist:add': (state, command, actor, now) => {
     requireAdmin(state, actor, 'add songs');
     // Ids are content-derived: the same file added twice is one song.
     if (state.playlist.some((s) => s.id === command.song.id)) return unchanged(state);
-    return withPlaylist({ ...state, playlist: [...state.playlist, command.song] });
+    const listed = withPlaylist({ ...state, playlist: [...state.playlist, command.song] });
+    return withNotice(listed, { type: 'song-added', title: command.song.title }, now);
   },
 
   'playlist:remove': (state, command, actor, now) => {
     requireAdmin(state, actor, 'remove songs');
     const index = state.playlist.findIndex((s) => s.id === command.songId);
-    if (index < 0) throw new DomainError(ErrorCode.SONG_NOT_FOUND, 'That song is not in the playlist.');
+    const removed = state.playlist[index];
+    if (!removed) throw new DomainError(ErrorCode.SONG_NOT_FOUND, 'That song is not in the playlist.');
     const playlist = state.playlist.filter((s) => s.id !== command.songId);
-    const listed = withPlaylist({ ...state, playlist });
+    const listed = withNotice(withPlaylist({ ...state, playlist }), { type: 'song-removed', title: removed.title }, now);
     if (state.playback.songId !== command.songId) return listed;
     // The song on is gone: the one after it takes its place, playing if the room was.
     const successor = playlist[index] ?? null;

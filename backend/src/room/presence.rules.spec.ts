@@ -1,6 +1,7 @@
-import { ErrorCode } from '@musync/protocol';
+import { ErrorCode, USERNAME_MAX_LENGTH } from '@musync/protocol';
 
-import { member, refusal, room, run } from './room.spec-kit.js';
+import { joining, member, refusal, room, run } from './room.spec-kit.js';
+import { presenceOf, type RoomState } from './room.state.js';
 
 describe('presence: joining and leaving', () => {
   it('makes the first member admin and lists members in join order', () => {
@@ -10,25 +11,23 @@ describe('presence: joining and leaving', () => {
   });
 
   it('announces presence without the members’ browser tokens', () => {
-    const { events } = run(room(['Ada']), { type: 'member:join', name: 'Bob', token: 'secret-token-123456' }, member('bob'));
-    expect(events).toEqual([
-      {
-        name: 'presence:updated',
-        payload: {
-          roomId: 'lobby',
-          adminId: 'ada',
-          members: [
-            { id: 'ada', name: 'Ada', joinedAt: 1000 },
-            { id: 'bob', name: 'Bob', joinedAt: 100_000 },
-          ],
-        },
+    const { events } = run(room(['Ada']), joining('Bob', { token: 'secret-token-123456' }), member('bob'));
+    expect(events.find((e) => e.name === 'presence:updated')).toEqual({
+      name: 'presence:updated',
+      payload: {
+        roomId: 'lobby',
+        adminId: 'ada',
+        members: [
+          { id: 'ada', personId: 'person-ada', name: 'Ada', joinedAt: 1000 },
+          { id: 'bob', personId: 'person-bob', name: 'Bob', joinedAt: 100_000 },
+        ],
       },
-    ]);
+    });
     expect(JSON.stringify(events)).not.toContain('secret');
   });
 
   it('refuses a second join by the same member', () => {
-    expect(refusal(room(['Ada']), { type: 'member:join', name: 'Ada', token: null }, member('ada'))).toBe(
+    expect(refusal(room(['Ada']), joining('Ada', { token: null, personId: 'ada' }), member('ada'))).toBe(
       ErrorCode.ALREADY_JOINED,
     );
   });
@@ -60,7 +59,7 @@ describe('admin election', () => {
 
   it('gives the chair back to the admin who returns (same browser token) within the grace period', () => {
     const left = run(room(['Ada', 'Bob']), { type: 'member:leave', graceMs: 5000 }, member('ada'), 10_000);
-    const back = run(left.state, { type: 'member:join', name: 'Ada', token: 'token-of-ada' }, member('ada-2'), 12_000);
+    const back = run(left.state, joining('Ada'), member('ada-2'), 12_000);
     expect(back.state.adminId).toBe('ada-2');
     expect(back.state.vacancy).toBeNull();
     // The expiry that was scheduled changes nothing any more.
@@ -69,14 +68,14 @@ describe('admin election', () => {
 
   it('does not give the chair to a newcomer during the grace period', () => {
     const left = run(room(['Ada', 'Bob']), { type: 'member:leave', graceMs: 5000 }, member('ada'), 10_000);
-    const joined = run(left.state, { type: 'member:join', name: 'Eve', token: 'token-of-eve' }, member('eve'), 11_000);
+    const joined = run(left.state, joining('Eve'), member('eve'), 11_000);
     expect(joined.state.adminId).toBeNull();
   });
 
   it('does not give the chair back after the grace period', () => {
     const left = run(room(['Ada', 'Bob']), { type: 'member:leave', graceMs: 5000 }, member('ada'), 10_000);
     const expired = run(left.state, left.wakeups[0]!.command, 'system', 15_000).state;
-    const back = run(expired, { type: 'member:join', name: 'Ada', token: 'token-of-ada' }, member('ada-2'), 16_000);
+    const back = run(expired, joining('Ada'), member('ada-2'), 16_000);
     expect(back.state.adminId).toBe('bob');
   });
 
@@ -87,7 +86,7 @@ describe('admin election', () => {
   });
 
   it('promotes at once an admin without a browser token', () => {
-    const state = run(room(['Ada']), { type: 'member:join', name: 'Bob', token: null }, member('bob')).state;
+    const state = run(room(['Ada']), joining('Bob', { token: null, personId: 'bob' }), member('bob')).state;
     const tokenless = { ...state, members: state.members.map((m) => ({ ...m, token: null })) };
     expect(run(tokenless, { type: 'member:leave', graceMs: 5000 }, member('ada')).state.adminId).toBe('bob');
   });
@@ -95,7 +94,7 @@ describe('admin election', () => {
   it('leaves no admin in an empty room, and crowns the next arrival', () => {
     const empty = run(room(['Ada']), { type: 'member:leave', graceMs: 5000 }, member('ada')).state;
     expect(empty.adminId).toBeNull();
-    expect(run(empty, { type: 'member:join', name: 'Bob', token: null }, member('bob')).state.adminId).toBe('bob');
+    expect(run(empty, joining('Bob', { token: null, personId: 'bob' }), member('bob')).state.adminId).toBe('bob');
   });
 
   it('lets only the system close a vacancy, not even the admin', () => {
@@ -109,12 +108,64 @@ describe('room settings', () => {
   it('lets the admin restrict playback control to the admin', () => {
     const { state, events } = run(room(['Ada', 'Bob']), { type: 'room:configure', control: 'admin' }, member('ada'));
     expect(state.settings.control).toBe('admin');
-    expect(events).toEqual([{ name: 'settings:updated', payload: { control: 'admin' } }]);
+    expect(events).toEqual([{ name: 'settings:updated', payload: { control: 'admin', skipThreshold: 'majority' } }]);
   });
 
   it('refuses a settings change by a non-admin', () => {
     expect(refusal(room(['Ada', 'Bob']), { type: 'room:configure', control: 'admin' }, member('bob'))).toBe(
       ErrorCode.NOT_ADMIN,
     );
+  });
+});
+
+describe('usernames are unique in a room', () => {
+  const nameOf = (state: RoomState, id: string): string | undefined => state.members.find((m) => m.id === id)?.name;
+
+  it('numbers a name another person has, comparing without case', () => {
+    const state = run(room(['Ada']), joining('ADA', { personId: 'person-other' }), member('ada-b')).state;
+    expect(nameOf(state, 'ada-b')).toBe('ADA (2)');
+  });
+
+  it('takes the next free number', () => {
+    let state = room(['Ada']);
+    state = run(state, joining('Ada', { personId: 'p2' }), member('m2')).state;
+    state = run(state, joining('ada', { personId: 'p3' }), member('m3')).state;
+    expect(['ada', 'm2', 'm3'].map((id) => nameOf(state, id))).toEqual(['Ada', 'Ada (2)', 'ada (3)']);
+  });
+
+  it('frees a name when its holder leaves', () => {
+    const left = run(room(['Ada', 'Bob']), { type: 'member:leave', graceMs: 0 }, member('ada')).state;
+    expect(nameOf(run(left, joining('Ada', { personId: 'someone-else' }), member('new')).state, 'new')).toBe('Ada');
+  });
+
+  it('cuts the base so the numbered name still fits 32 characters', () => {
+    const long = 'x'.repeat(USERNAME_MAX_LENGTH);
+    let state = room([]);
+    state = run(state, joining(long, { personId: 'p1' }), member('m1')).state;
+    state = run(state, joining(long, { personId: 'p2' }), member('m2')).state;
+    expect(nameOf(state, 'm2')).toBe(`${'x'.repeat(USERNAME_MAX_LENGTH - 4)} (2)`);
+    expect(nameOf(state, 'm2')).toHaveLength(USERNAME_MAX_LENGTH);
+  });
+
+  it('never splits a character when cutting, nor leaves a space before the number', () => {
+    const twice = (name: string): string | undefined => {
+      let state = run(room([]), joining(name, { personId: 'p1' }), member('m1')).state;
+      state = run(state, joining(name, { personId: 'p2' }), member('m2')).state;
+      return nameOf(state, 'm2');
+    };
+    const base = 'a'.repeat(USERNAME_MAX_LENGTH - 5); // one short of the room " (2)" leaves
+    expect(twice(`${base}😀bc`)).toBe(`${base} (2)`); // the emoji (two UTF-16 units) straddles the cut
+    expect(twice(`${base} bcdef`)).toBe(`${base} (2)`);
+  });
+
+  it('lets the same person (another tab, a reload) keep the name', () => {
+    const state = run(room(['Ada']), joining('Ada'), member('ada-2')).state;
+    expect(nameOf(state, 'ada-2')).toBe('Ada');
+  });
+
+  it('carries each member’s person id in presence, never the token', () => {
+    const { state } = run(room(['Ada']), joining('Bob', { token: null, personId: 'bob' }), member('bob'));
+    expect(presenceOf(state).members.map((m) => m.personId)).toEqual(['person-ada', 'bob']);
+    expect(JSON.stringify(presenceOf(state))).not.toContain('token-of');
   });
 });

@@ -1,6 +1,7 @@
-import { ErrorCode } from '@musync/protocol';
+import { ErrorCode, USERNAME_MAX_LENGTH, type ControlMode, type SkipThreshold } from '@musync/protocol';
 
 import { DomainError } from '../common/domain-error.js';
+import { withNotice } from './chat.rules.js';
 import { readyForAll } from './playback.rules.js';
 import {
   memberIdOf,
@@ -14,16 +15,24 @@ import {
 } from './room.state.js';
 
 export type PresenceCommand =
-  | { readonly type: 'member:join'; readonly name: string; readonly token: string | null }
+  /** `personId`: derived from the token by the service (see RoomService.join), or the member id without one. */
+  | { readonly type: 'member:join'; readonly name: string; readonly token: string | null; readonly personId: string }
   /** `graceMs`: how long a departing admin with a token keeps the chair open for a reload. */
   | { readonly type: 'member:leave'; readonly graceMs: number }
   | { readonly type: 'admin:vacancy-expired'; readonly token: string }
-  | { readonly type: 'room:configure'; readonly control: 'everyone' | 'admin' };
+  | {
+      readonly type: 'room:configure';
+      readonly control?: ControlMode | undefined;
+      readonly skipThreshold?: SkipThreshold | undefined;
+    };
 
 /**
  * Admin election: the first member is admin. When the admin leaves, the
  * longest-present member is promoted, after a grace period in which the same
  * browser (same token) may come back and keep the chair.
+ *
+ * The chat hears of people, not connections: "joined" when a person's first
+ * member arrives, "left" when their last one goes.
  */
 export const presenceRules: Rules<PresenceCommand> = {
   'member:join': (state, command, actor, now) => {
@@ -31,13 +40,18 @@ export const presenceRules: Rules<PresenceCommand> = {
     if (state.members.some((m) => m.id === id)) {
       throw new DomainError(ErrorCode.ALREADY_JOINED, 'You are already in this room.');
     }
-    const members = [...state.members, { id, name: command.name, joinedAt: now, token: command.token }];
+    const others = state.members.filter((m) => m.personId !== command.personId).map((m) => m.name);
+    const name = uniqueName(command.name, others);
+    const arriving = { id, personId: command.personId, name, joinedAt: now, token: command.token };
+    const members = [...state.members, arriving];
     const vacancy = state.vacancy && state.vacancy.until > now ? state.vacancy : null;
     const returningAdmin = vacancy !== null && command.token === vacancy.token;
     // The returning admin takes the chair back; otherwise a room with no admin and
     // no open vacancy crowns its arrival.
     const adminId = returningAdmin ? id : (state.adminId ?? (vacancy ? null : id));
-    return withPresence({ ...state, members, adminId, vacancy: returningAdmin ? null : vacancy });
+    const joined = withPresence({ ...state, members, adminId, vacancy: returningAdmin ? null : vacancy });
+    const alreadyHere = state.members.some((m) => m.personId === command.personId);
+    return alreadyHere ? joined : withNotice(joined, { type: 'joined', name }, now);
   },
 
   'member:leave': (state, command, actor, now) => {
@@ -50,7 +64,7 @@ export const presenceRules: Rules<PresenceCommand> = {
     const wakeups: Wakeup[] = [];
     if (state.adminId === id) {
       if (leaving.token && command.graceMs > 0 && members.length > 0) {
-        const vacancy = { token: leaving.token, until: now + command.graceMs };
+        const vacancy = { token: leaving.token, personId: leaving.personId, until: now + command.graceMs };
         next = { ...next, adminId: null, vacancy };
         wakeups.push({ at: vacancy.until, command: { type: 'admin:vacancy-expired', token: vacancy.token } });
       } else {
@@ -59,11 +73,13 @@ export const presenceRules: Rules<PresenceCommand> = {
     }
     // Someone still loading left: the rest may now all be ready.
     const started = readyForAll(next, now);
-    return {
+    const left: RoomResult = {
       state: started.state,
       events: [{ name: 'presence:updated', payload: presenceOf(started.state) }, ...started.events],
       wakeups: [...wakeups, ...started.wakeups],
     };
+    const stillHere = members.some((m) => m.personId === leaving.personId);
+    return stillHere ? left : withNotice(left, { type: 'left', name: leaving.name }, now);
   },
 
   'admin:vacancy-expired': (state, command, actor, now) => {
@@ -73,11 +89,56 @@ export const presenceRules: Rules<PresenceCommand> = {
   },
 
   'room:configure': (state, command, actor) => {
-    requireAdmin(state, actor, 'change who controls playback');
-    const settings = { ...state.settings, control: command.control };
+    requireAdmin(state, actor, 'change the room settings');
+    const settings = {
+      control: command.control ?? state.settings.control,
+      skipThreshold: command.skipThreshold ?? state.settings.skipThreshold,
+    };
     return { state: { ...state, settings }, events: [{ name: 'settings:updated', payload: settings }], wakeups: [] };
   },
 };
+
+/**
+ * Announces a new admin in the chat: whenever the chair passes to another person
+ * (the first arrival, a promotion, the next arrival in an emptied room), never
+ * when an admin's reload takes it back or a vacancy merely opens.
+ */
+export function announceAdmin(before: RoomState, result: RoomResult, now: number): RoomResult {
+  const admin = result.state.members.find((m) => m.id === result.state.adminId);
+  if (!admin || admin.personId === chairHolder(before)) return result;
+  return withNotice(result, { type: 'admin', name: admin.name }, now);
+}
+
+/** The person holding the chair: the admin, or the one it is kept for during a vacancy. */
+function chairHolder(state: RoomState): string | null {
+  return state.members.find((m) => m.id === state.adminId)?.personId ?? state.vacancy?.personId ?? null;
+}
+
+/**
+ * Names are unique per room among different people, compared case-insensitively:
+ * a taken "Ada" becomes "Ada (2)", then "Ada (3)", the base cut so the result
+ * still fits USERNAME_MAX_LENGTH. The same person (another tab, a reload that
+ * overtook its own disconnect) keeps the name.
+ */
+function uniqueName(wanted: string, taken: readonly string[]): string {
+  const takenKeys = new Set(taken.map((name) => name.toLowerCase()));
+  let name = wanted;
+  for (let n = 2; takenKeys.has(name.toLowerCase()); n++) {
+    const suffix = ` (${n})`;
+    name = `${cut(wanted, USERNAME_MAX_LENGTH - suffix.length)}${suffix}`;
+  }
+  return name;
+}
+
+/** The longest start of `text` within `max` UTF-16 units, never splitting a character, without trailing spaces. */
+function cut(text: string, max: number): string {
+  let kept = '';
+  for (const char of text) {
+    if (kept.length + char.length > max) break;
+    kept += char;
+  }
+  return kept.trimEnd();
+}
 
 function withPresence(state: RoomState): RoomResult {
   return { state, events: [{ name: 'presence:updated', payload: presenceOf(state) }], wakeups: [] };

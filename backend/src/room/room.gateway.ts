@@ -20,6 +20,7 @@ import {
   SongStepSchema,
   SyncReportSchema,
   TimePingSchema,
+  VoteSkipSchema,
   type ControlRequest,
   type JoinRequest,
   type JoinResult,
@@ -29,11 +30,13 @@ import {
   type SelectRequest,
   type SettingsRequest,
   type SkipRequest,
+  type SkipVotes,
   type SongReadyRequest,
   type SongStepRequest,
   type SyncReport,
   type TimePing,
   type TimePong,
+  type VoteSkipRequest,
 } from '@musync/protocol';
 
 import { ServerClock } from '../clock/server-clock.js';
@@ -44,6 +47,7 @@ import { RateLimited, RateLimitInterceptor } from '../common/rate-limit.intercep
 import { SyncService } from '../sync/sync.service.js';
 import { RoomService } from './room.service.js';
 import type { RoomCommand } from './room.state.js';
+import { skipVotesOf } from './skip.rules.js';
 import { SocketBroadcaster } from './socket-broadcaster.js';
 import { sessionOf, type MusyncServer, type MusyncSocket } from './socket.types.js';
 
@@ -93,7 +97,7 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
     @ConnectedSocket() socket: MusyncSocket,
     @MessageBody({ schema: SettingsSchema }) request: SettingsRequest,
   ): Promise<{ settings: RoomSettings }> {
-    const state = await this.command(socket, { type: 'room:configure', control: request.control });
+    const state = await this.command(socket, { type: 'room:configure', ...request });
     return { settings: state.settings };
   }
 
@@ -160,6 +164,16 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
   @RateLimited('control')
   select(@ConnectedSocket() socket: MusyncSocket, @MessageBody({ schema: SelectSchema }) request: SelectRequest) {
     return this.playback(socket, { type: 'playback:select', ...request });
+  }
+
+  @SubscribeMessage('playback:vote-skip')
+  @RateLimited('control')
+  async voteSkip(
+    @ConnectedSocket() socket: MusyncSocket,
+    @MessageBody({ schema: VoteSkipSchema }) request: VoteSkipRequest,
+  ): Promise<{ skip: SkipVotes }> {
+    const state = await this.command(socket, { type: 'playback:vote-skip', songId: request.songId });
+    return { skip: skipVotesOf(state) };
   }
 
   @SubscribeMessage('playback:ready')

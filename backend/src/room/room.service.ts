@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { JoinResult } from '@musync/protocol';
@@ -8,6 +8,12 @@ import { AppConfig } from '../config/config.module.js';
 import { Broadcaster } from './broadcaster.js';
 import { RoomStore } from './room.store.js';
 import { snapshotOf, type Actor, type RoomCommand, type RoomState, type Wakeup } from './room.state.js';
+
+/** Who is acting: a joined connection's room and member. */
+export interface MemberRef {
+  readonly roomId: string;
+  readonly memberId: string;
+}
 
 /**
  * Runs room commands: applies them through the store (atomically per room),
@@ -29,12 +35,19 @@ export class RoomService implements OnModuleDestroy {
 
   async join(roomId: string, name: string, token: string | null): Promise<JoinResult> {
     const memberId = randomUUID();
-    const state = await this.run(roomId, { type: 'member:join', name, token }, { memberId });
-    return { memberId, ...snapshotOf(state) };
+    const personId = token ? personIdOf(token) : memberId;
+    const state = await this.run(roomId, { type: 'member:join', name, token, personId }, { memberId });
+    const joined = state.members.find((m) => m.id === memberId)?.name ?? name;
+    return { memberId, personId, name: joined, ...snapshotOf(state) };
   }
 
   async leave(roomId: string, memberId: string): Promise<void> {
     await this.run(roomId, { type: 'member:leave', graceMs: this.config.ADMIN_GRACE_MS }, { memberId });
+  }
+
+  /** Applies a member's command. */
+  runAs(who: MemberRef, command: RoomCommand): Promise<RoomState> {
+    return this.run(who.roomId, command, { memberId: who.memberId });
   }
 
   /** Applies one command and returns the room as it is afterwards. */
@@ -71,4 +84,12 @@ export class RoomService implements OnModuleDestroy {
     timer.unref(); // the server's sockets keep the process alive; a pending wakeup alone must not
     this.timers.add(timer);
   }
+}
+
+/**
+ * A person's id from their browser's token: stable across reloads and restarts,
+ * safe to broadcast (64 bits of its SHA-256; the token itself stays secret).
+ */
+function personIdOf(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 16);
 }

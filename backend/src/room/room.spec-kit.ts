@@ -1,6 +1,7 @@
 import type { Song } from '@musync/protocol';
 
 import { DomainError } from '../common/domain-error.js';
+import type { PresenceCommand } from './presence.rules.js';
 import { apply, emptyRoom, type Actor, type RoomCommand, type RoomResult, type RoomState } from './room.state.js';
 
 /** Builders for reducer specs: a room with people and songs, and commands by name. */
@@ -11,11 +12,18 @@ export function song(id: string, duration = 180): Song {
 
 export const member = (id: string): Actor => ({ memberId: id });
 
+/** `name`'s join from their browser: token `token-of-<name>`, person `person-<name>` (lower-cased), unless given. */
+export function joining(name: string, who: { token?: string | null; personId?: string } = {}): PresenceCommand {
+  const key = name.toLowerCase();
+  const token = who.token === undefined ? `token-of-${key}` : who.token;
+  return { type: 'member:join', name, token, personId: who.personId ?? `person-${key}` };
+}
+
 /** A room where `names` joined in order one second apart (ids are the lower-cased names), with `songs`. */
-export function room(names: readonly string[], songs: readonly Song[] = []): RoomState {
-  let state = emptyRoom('lobby');
+export function room(names: readonly string[], songs: readonly Song[] = [], chatHistory?: number): RoomState {
+  let state = emptyRoom('lobby', chatHistory);
   names.forEach((name, i) => {
-    state = apply(state, { type: 'member:join', name, token: `token-of-${name.toLowerCase()}` }, member(name.toLowerCase()), 1000 * (i + 1)).state;
+    state = apply(state, joining(name), member(name.toLowerCase()), 1000 * (i + 1)).state;
   });
   for (const s of songs) state = apply(state, { type: 'playlist:add', song: s }, 'system', 0).state;
   return state;

@@ -1,6 +1,9 @@
 import {
+  CHAT_HISTORY_DEFAULT,
   ErrorCode,
   LEAD_FLOOR_MS,
+  sortRequests,
+  type ChatLine,
   type Playback,
   type Presence,
   type RoomSettings,
@@ -8,12 +11,16 @@ import {
   type ServerEventName,
   type ServerEventPayload,
   type Song,
+  type SongRequest,
 } from '@musync/protocol';
 
 import { DomainError } from '../common/domain-error.js';
+import { chatRules, type ChatCommand } from './chat.rules.js';
 import { playbackRules, type PlaybackCommand } from './playback.rules.js';
 import { playlistRules, type PlaylistCommand } from './playlist.rules.js';
-import { presenceRules, type PresenceCommand } from './presence.rules.js';
+import { announceAdmin, presenceRules, type PresenceCommand } from './presence.rules.js';
+import { requestsRules, type RequestsCommand } from './requests.rules.js';
+import { settleSkip, skipRules, skipVotesOf, type SkipCommand } from './skip.rules.js';
 
 /**
  * The room as one pure reducer: every rule about who may do what and what
@@ -24,6 +31,9 @@ import { presenceRules, type PresenceCommand } from './presence.rules.js';
 
 export interface MemberState {
   readonly id: string;
+  /** The person behind the connection (see Member.personId): votes, requests and chat are theirs. */
+  readonly personId: string;
+  /** Unique in the room (case-insensitively) among other people's members. */
   readonly name: string;
   /** Server time the member joined; the longest-present member is promoted. */
   readonly joinedAt: number;
@@ -34,6 +44,7 @@ export interface MemberState {
 /** An admin who left recently and may come back (same token) before `until`. */
 export interface AdminVacancy {
   readonly token: string;
+  readonly personId: string;
   readonly until: number;
 }
 
@@ -50,9 +61,25 @@ export interface RoomState {
   readonly settings: RoomSettings;
   /** How far ahead changes are scheduled (ms); kept up to date by SyncService from measured delays. */
   readonly leadMs: number;
+  /** The recent chat, oldest first, at most `chatHistory` lines. */
+  readonly chat: readonly ChatLine[];
+  /** The number of the room's latest chat line; line ids count up from it. */
+  readonly lineSeq: number;
+  /** Chat lines the room keeps (the server's CHAT_HISTORY, set when the room is created or restored). */
+  readonly chatHistory: number;
+  /** Song requests in the order they were made (broadcast in `sortRequests` order). */
+  readonly requests: readonly SongRequest[];
+  /** Person ids who voted to skip the song on; every song change clears them. */
+  readonly skipVotes: readonly string[];
 }
 
-export type RoomCommand = PresenceCommand | PlaybackCommand | PlaylistCommand;
+export type RoomCommand =
+  | PresenceCommand
+  | PlaybackCommand
+  | PlaylistCommand
+  | ChatCommand
+  | RequestsCommand
+  | SkipCommand;
 
 /** Who issued a command: a member, or the server itself (timers, seeding). */
 export type Actor = { readonly memberId: string } | 'system';
@@ -74,7 +101,7 @@ export interface RoomResult {
   readonly wakeups: readonly Wakeup[];
 }
 
-export function emptyRoom(roomId: string): RoomState {
+export function emptyRoom(roomId: string, chatHistory = CHAT_HISTORY_DEFAULT): RoomState {
   return {
     roomId,
     members: [],
@@ -83,17 +110,27 @@ export function emptyRoom(roomId: string): RoomState {
     playlist: [],
     playback: { songId: null, status: 'paused', position: 0, anchor: 0, version: 0 },
     readyIds: [],
-    settings: { control: 'everyone' },
+    settings: { control: 'everyone', skipThreshold: 'majority' },
     leadMs: LEAD_FLOOR_MS,
+    chat: [],
+    lineSeq: 0,
+    chatHistory,
+    requests: [],
+    skipVotes: [],
   };
 }
 
+// Gathered on first use: the rule files import this module, so they may still be
+// loading when it is evaluated.
+let rules: Rules<RoomCommand> | undefined;
+
 export function apply(state: RoomState, command: RoomCommand, actor: Actor, now: number): RoomResult {
-  const rule =
-    presenceRules[command.type as PresenceCommand['type']] ??
-    playbackRules[command.type as PlaybackCommand['type']] ??
-    playlistRules[command.type as PlaylistCommand['type']];
-  return (rule as Rule<RoomCommand>)(state, command, actor, now);
+  rules ??= { ...presenceRules, ...playbackRules, ...playlistRules, ...chatRules, ...requestsRules, ...skipRules };
+  const rule = rules[command.type] as Rule<RoomCommand>;
+  const result = rule(state, command, actor, now);
+  // Consequences of any change, each decided here once: a new admin is announced,
+  // and the vote to skip is re-counted (people left, the threshold moved, a vote came).
+  return settleSkip(state, announceAdmin(state, result, now), now);
 }
 
 export type Rule<C extends RoomCommand> = (state: RoomState, command: C, actor: Actor, now: number) => RoomResult;
@@ -104,13 +141,21 @@ export type Rules<C extends RoomCommand> = { readonly [T in C['type']]: Rule<Ext
 export function presenceOf(state: RoomState): Presence {
   return {
     roomId: state.roomId,
-    members: state.members.map(({ id, name, joinedAt }) => ({ id, name, joinedAt })),
+    members: state.members.map(({ id, personId, name, joinedAt }) => ({ id, personId, name, joinedAt })),
     adminId: state.adminId,
   };
 }
 
 export function snapshotOf(state: RoomState): RoomSnapshot {
-  return { presence: presenceOf(state), playlist: state.playlist, playback: state.playback, settings: state.settings };
+  return {
+    presence: presenceOf(state),
+    playlist: state.playlist,
+    playback: state.playback,
+    settings: state.settings,
+    chat: state.chat,
+    requests: sortRequests(state.requests),
+    skip: skipVotesOf(state),
+  };
 }
 
 export function unchanged(state: RoomState): RoomResult {

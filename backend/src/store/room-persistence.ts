@@ -2,7 +2,14 @@ import { mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { Injectable, Logger } from '@nestjs/common';
-import { SongSchema, type Song } from '@musync/protocol';
+import {
+  SkipThresholdSchema,
+  SongSchema,
+  type ChatLine,
+  type RoomSettings,
+  type Song,
+  type SongRequest,
+} from '@musync/protocol';
 import * as z from 'zod';
 
 import { AppConfig } from '../config/config.module.js';
@@ -10,17 +17,84 @@ import { readIfExists, writeFileAtomic } from './atomic-file.js';
 
 /**
  * The part of a room that outlives the process: its songs, their order, its
- * settings and where playback was. People are not persisted (they reconnect).
+ * settings, where playback was, the kept chat and the requests. People and
+ * votes to skip are not persisted (people reconnect; a vote is for a song
+ * playing now, and a restarted room comes back paused).
  */
-const PersistedRoomSchema = z.object({
-  format: z.literal(1),
-  playlist: z.array(SongSchema),
-  settings: z.object({ control: z.enum(['everyone', 'admin']) }),
-  playback: z.object({ songId: z.string().nullable(), position: z.number().finite().nonnegative() }),
-});
-export type PersistedRoom = Readonly<Omit<z.infer<typeof PersistedRoomSchema>, 'playlist'>> & {
+export interface PersistedRoom {
+  readonly format: 2;
   readonly playlist: readonly Song[];
-};
+  readonly settings: RoomSettings;
+  readonly playback: { readonly songId: string | null; readonly position: number };
+  readonly chat: readonly ChatLine[];
+  /** The number of the last chat line, so ids go on counting after a restart. */
+  readonly lineSeq: number;
+  readonly requests: readonly SongRequest[];
+}
+
+const Text = z.string();
+const NoticeSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('joined'), name: Text }),
+  z.object({ type: z.literal('left'), name: Text }),
+  z.object({ type: z.literal('admin'), name: Text }),
+  z.object({ type: z.literal('song-added'), title: Text }),
+  z.object({ type: z.literal('song-removed'), title: Text }),
+  z.object({ type: z.literal('skipped'), title: Text, votes: z.number().int() }),
+  z.object({ type: z.literal('request-approved'), title: Text, note: Text.nullable() }),
+  z.object({ type: z.literal('request-rejected'), title: Text, reason: Text.nullable() }),
+  z.object({ type: z.literal('request-fulfilled'), title: Text }),
+]);
+const LineBase = { id: Text, at: z.number() };
+const ChatLineSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('message'), ...LineBase, personId: Text, name: Text, admin: z.boolean(), text: Text }),
+  z.object({ kind: z.literal('notice'), ...LineBase, notice: NoticeSchema }),
+]);
+const SongRequestSchema = z.object({
+  id: Text,
+  title: Text,
+  artist: Text.nullable(),
+  note: Text.nullable(),
+  requesterId: Text,
+  requester: Text,
+  at: z.number(),
+  status: z.enum(['pending', 'approved', 'rejected', 'fulfilled', 'withdrawn']),
+  voterIds: z.array(Text),
+  answer: Text.nullable(),
+  decidedAt: z.number().nullable(),
+  songId: Text.nullable(),
+});
+const Control = z.enum(['everyone', 'admin']);
+const PlaybackPoint = z.object({ songId: z.string().nullable(), position: z.number().finite().nonnegative() });
+
+const PersistedRoomSchema = z.discriminatedUnion('format', [
+  // Format 1 (before chat and requests): read with an empty chat, no requests, the default threshold.
+  z
+    .object({
+      format: z.literal(1),
+      playlist: z.array(SongSchema),
+      settings: z.object({ control: Control }),
+      playback: PlaybackPoint,
+    })
+    .transform(
+      (v1): PersistedRoom => ({
+        ...v1,
+        format: 2,
+        settings: { control: v1.settings.control, skipThreshold: 'majority' },
+        chat: [],
+        lineSeq: 0,
+        requests: [],
+      }),
+    ),
+  z.object({
+    format: z.literal(2),
+    playlist: z.array(SongSchema),
+    settings: z.object({ control: Control, skipThreshold: SkipThresholdSchema }),
+    playback: PlaybackPoint,
+    chat: z.array(ChatLineSchema),
+    lineSeq: z.number().int().nonnegative(),
+    requests: z.array(SongRequestSchema),
+  }),
+]);
 
 /** Where room state is kept between runs. */
 export abstract class RoomPersistence {
