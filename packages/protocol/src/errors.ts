@@ -40,6 +40,18 @@ export const ErrorCode = {
   DISK_FULL: 'DISK_FULL',
   /** The room has as many unfinished uploads as it may. */
   TOO_MANY_UPLOADS: 'TOO_MANY_UPLOADS',
+  /** No such request in this room. */
+  REQUEST_NOT_FOUND: 'REQUEST_NOT_FOUND',
+  /** The request is no longer pending (approved, rejected, fulfilled or withdrawn), or not approved for fulfil. */
+  REQUEST_DECIDED: 'REQUEST_DECIDED',
+  /** Only the person who asked may withdraw a request. */
+  NOT_REQUESTER: 'NOT_REQUESTER',
+  /** This person already voted (a request +1, or to skip this song). */
+  ALREADY_VOTED: 'ALREADY_VOTED',
+  /** The person has as many pending requests as allowed. */
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  /** Vote to skip is off in this room, or no song is on. */
+  VOTE_SKIP_OFF: 'VOTE_SKIP_OFF',
   /** An unexpected server fault; the server logged it with a correlation id. */
   INTERNAL: 'INTERNAL',
 } as const;

@@ -1,3 +1,4 @@
+import type { ChatLine, ChatSendRequest, ChatSendResult } from './chat.js';
 import type { AckCallback } from './errors.js';
 import type {
   ControlRequest,
@@ -9,10 +10,21 @@ import type {
   SelectRequest,
   SettingsRequest,
   SkipRequest,
+  SkipVotes,
+  VoteSkipRequest,
   Song,
   SongReadyRequest,
   SongStepRequest,
 } from './playback.js';
+import type {
+  RequestApprove,
+  RequestCreate,
+  RequestFulfil,
+  RequestRef,
+  RequestReject,
+  RequestResult,
+  SongRequest,
+} from './requests.js';
 import type { JoinRequest, JoinResult, Presence } from './room.js';
 import type { SyncReport, TimePing, TimePong } from './time.js';
 import type {
@@ -45,6 +57,20 @@ export interface ClientToServerEvents {
   'playback:select': (request: SelectRequest, ack: AckCallback<PlaybackResult>) => void;
   /** This client has the song decoded and can start it on time. */
   'playback:ready': (request: SongReadyRequest, ack: AckCallback) => void;
+  /** Anyone may vote once per song; reaching the room's threshold skips it. */
+  'playback:vote-skip': (request: VoteSkipRequest, ack: AckCallback<{ skip: SkipVotes }>) => void;
+  'chat:send': (request: ChatSendRequest, ack: AckCallback<ChatSendResult>) => void;
+  'requests:create': (request: RequestCreate, ack: AckCallback<RequestResult>) => void;
+  /** +1 a pending request; one vote per person. */
+  'requests:vote': (request: RequestRef, ack: AckCallback<RequestResult>) => void;
+  /** The requester takes back their own pending request. */
+  'requests:withdraw': (request: RequestRef, ack: AckCallback<RequestResult>) => void;
+  /** Admin only. */
+  'requests:approve': (request: RequestApprove, ack: AckCallback<RequestResult>) => void;
+  /** Admin only. */
+  'requests:reject': (request: RequestReject, ack: AckCallback<RequestResult>) => void;
+  /** Admin only: an approved request is fulfilled by a song in the playlist. */
+  'requests:fulfil': (request: RequestFulfil, ack: AckCallback<RequestResult>) => void;
   /** Admin only. Removes a song from the playlist; its file goes once no room lists it. */
   'playlist:remove': (request: RemoveSongRequest, ack: AckCallback) => void;
   /** Admin only. Starts an upload, or resumes the room's unfinished one with the same name, size and sha256. */
@@ -63,6 +89,10 @@ export interface ServerToClientEvents {
   'playback:updated': (playback: Playback) => void;
   'playlist:updated': (playlist: { readonly songs: readonly Song[] }) => void;
   'settings:updated': (settings: RoomSettings) => void;
+  'chat:line': (line: ChatLine) => void;
+  /** The room's requests, whole, in `sortRequests` order. */
+  'requests:updated': (update: { readonly requests: readonly SongRequest[] }) => void;
+  'skip:updated': (skip: SkipVotes) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;

@@ -64,3 +64,26 @@ export const PREVIOUS_RESTARTS_AFTER_SECONDS = 3;
  */
 export const CONTROL_BURST = 10;
 export const CONTROL_PER_SECOND = 4;
+
+/** A chat line holds at most this many characters (after trimming). */
+export const CHAT_MESSAGE_MAX_LENGTH = 500;
+
+/** Chat lines a newcomer receives, by default (server setting CHAT_HISTORY). */
+export const CHAT_HISTORY_DEFAULT = 50;
+
+/** Chat lines a person may send per window, by default (server settings CHAT_RATE_MESSAGES, CHAT_RATE_WINDOW_MS). */
+export const CHAT_RATE_MESSAGES_DEFAULT = 5;
+export const CHAT_RATE_WINDOW_MS_DEFAULT = 5000;
+
+/** A request's title and artist, and its note / the admin's answer. */
+export const REQUEST_TITLE_MAX_LENGTH = 200;
+export const REQUEST_NOTE_MAX_LENGTH = 500;
+
+/** Pending requests one person may have at once. */
+export const REQUESTS_PENDING_PER_PERSON = 5;
+
+/** Requests a room keeps; beyond it the oldest decided ones are forgotten. */
+export const REQUESTS_KEPT = 100;
+
+/** The largest vote-to-skip threshold a room may set (a number of votes). */
+export const SKIP_THRESHOLD_MAX = 1000;

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 
-import { SKIP_MAX_SECONDS } from './limits.js';
+import { SKIP_MAX_SECONDS, SKIP_THRESHOLD_MAX } from './limits.js';
 
 /** A song in a room's playlist, as every client sees it. */
 export const SongSchema = z.strictObject({
@@ -39,8 +39,24 @@ export interface Playback {
 /** Who may play, pause, skip, select and move between songs. */
 export type ControlMode = 'everyone' | 'admin';
 
+/**
+ * Votes that skip the song playing: 'off', 'majority' (more than half of the
+ * people present, the default) or a fixed number of votes.
+ */
+export type SkipThreshold = 'off' | 'majority' | number;
+
 export interface RoomSettings {
   readonly control: ControlMode;
+  readonly skipThreshold: SkipThreshold;
+}
+
+/** The vote to skip the current song; reset on every song change. */
+export interface SkipVotes {
+  readonly songId: string | null;
+  /** Person ids of those who voted. */
+  readonly voterIds: readonly string[];
+  /** Votes that skip the song now; null while voting is off. */
+  readonly needed: number | null;
 }
 
 /** The playhead at server time `at`, in seconds. */
@@ -82,8 +98,21 @@ export type SongReadyRequest = z.infer<typeof SongReadySchema>;
 export const RemoveSongSchema = z.strictObject({ songId: SongIdSchema });
 export type RemoveSongRequest = z.infer<typeof RemoveSongSchema>;
 
-export const SettingsSchema = z.strictObject({ control: z.enum(['everyone', 'admin']) });
+export const SkipThresholdSchema = z.union([
+  z.literal('off'),
+  z.literal('majority'),
+  z.number().int().min(1).max(SKIP_THRESHOLD_MAX),
+]);
+
+/** Admin only: change one or more settings; the others stay. */
+export const SettingsSchema = z
+  .strictObject({ control: z.enum(['everyone', 'admin']).optional(), skipThreshold: SkipThresholdSchema.optional() })
+  .refine((s) => s.control !== undefined || s.skipThreshold !== undefined, 'name at least one setting');
 export type SettingsRequest = z.infer<typeof SettingsSchema>;
+
+/** A vote to skip the song `songId` (named, so a vote cast as the song changed counts for nothing). */
+export const VoteSkipSchema = z.strictObject({ songId: SongIdSchema });
+export type VoteSkipRequest = z.infer<typeof VoteSkipSchema>;
 
 export interface PlaybackResult {
   readonly playback: Playback;

@@ -6,7 +6,9 @@ import {
   ROOM_ID_PATTERN,
   USERNAME_MAX_LENGTH,
 } from './limits.js';
-import type { Playback, RoomSettings, Song } from './playback.js';
+import type { ChatLine } from './chat.js';
+import type { Playback, RoomSettings, SkipVotes, Song } from './playback.js';
+import type { SongRequest } from './requests.js';
 
 // Control characters (C0, DEL, C1) and the bidi/zero-width format characters
 // that can make one name look like another.
@@ -34,7 +36,14 @@ export const JoinRequestSchema = z.strictObject({
 export type JoinRequest = z.infer<typeof JoinRequestSchema>;
 
 export interface Member {
+  /** This connection's id in the room (new on every join). */
   readonly id: string;
+  /**
+   * The person behind it, stable across reloads and restarts: derived from the
+   * browser's client token (never the token itself), or the member id without one.
+   * Votes, requests and chat authorship are by person.
+   */
+  readonly personId: string;
   readonly name: string;
   /** Server time the member joined; the longest-present member is promoted. */
   readonly joinedAt: number;
@@ -52,8 +61,16 @@ export interface RoomSnapshot {
   readonly playlist: readonly Song[];
   readonly playback: Playback;
   readonly settings: RoomSettings;
+  /** The recent chat, oldest first. */
+  readonly chat: readonly ChatLine[];
+  /** Every request the room keeps, in `sortRequests` order. */
+  readonly requests: readonly SongRequest[];
+  readonly skip: SkipVotes;
 }
 
 export interface JoinResult extends RoomSnapshot {
   readonly memberId: string;
+  readonly personId: string;
+  /** The name this member goes by: the one asked for, or with a number added when it was taken. */
+  readonly name: string;
 }
