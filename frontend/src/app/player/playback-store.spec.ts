@@ -2,7 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import type { Playback } from '@musync/protocol';
 
 import { RoomSession } from '../core/room-session';
-import { FakeSocket, provideFakeSocket } from '../testing/fake-socket';
+import { answerConfigure, FakeSocket, provideFakeSocket } from '../testing/fake-socket';
 import { ADA, GRACE, joinRoom, song, type RoomSetup } from '../testing/joined-room';
 import { PlaybackStore } from './playback-store';
 
@@ -112,7 +112,7 @@ describe('PlaybackStore', () => {
 
     it('follows the control setting when the admin changes it', async () => {
       await joinAs({ me: ADA, admin: GRACE });
-      socket.broadcast('settings:updated', { control: 'admin' });
+      socket.broadcast('settings:updated', { control: 'admin', skipThreshold: 'majority' });
       expect(store.canControl()).toBe(false);
     });
 
@@ -198,7 +198,7 @@ describe('PlaybackStore', () => {
   describe('the control setting', () => {
     it('the admin restricts control, and the room’s answer applies', async () => {
       await joinAs({ me: ADA, admin: ADA });
-      socket.answer('room:configure', ({ control }, ack) => ack({ ok: true, settings: { control } }));
+      answerConfigure(socket);
       store.setControlMode('admin');
       await settle();
       expect(socket.sentPayloads('room:configure')).toEqual([{ control: 'admin' }]);

@@ -3,7 +3,7 @@ import type { Playback } from '@musync/protocol';
 
 import { AudioUnlock } from '../core/audio-unlock';
 import { FakeAudioContext, installFakeAudioContext, installFakeAudioFetch } from '../testing/fake-audio';
-import { FakeSocket, provideFakeSocket } from '../testing/fake-socket';
+import { answerConfigure, FakeSocket, provideFakeSocket } from '../testing/fake-socket';
 import { ADA, GRACE, joinRoom, song, type RoomSetup } from '../testing/joined-room';
 import { PlayerPanel } from './player-panel';
 
@@ -224,7 +224,7 @@ describe('PlayerPanel', () => {
   describe('the control setting', () => {
     it('is offered to the admin, and changes who controls playback', async () => {
       await render({ me: ADA, admin: ADA });
-      socket.answer('room:configure', ({ control }, ack) => ack({ ok: true, settings: { control } }));
+      answerConfigure(socket);
       const select = byTestId<HTMLSelectElement>('control-mode-select');
       expect(select?.value).toBe('everyone');
       select!.value = 'admin';

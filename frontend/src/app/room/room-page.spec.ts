@@ -4,7 +4,7 @@ import { RouterTestingHarness } from '@angular/router/testing';
 import { DEFAULT_ROOM_ID } from '@musync/protocol';
 
 import { routes } from '../app.routes';
-import { FakeSocket, provideFakeSocket, QUIET_ROOM } from '../testing/fake-socket';
+import { FakeSocket, provideFakeSocket, quietJoin } from '../testing/fake-socket';
 import { RoomPage } from './room-page';
 
 describe('RoomPage', () => {
@@ -48,7 +48,7 @@ describe('RoomPage', () => {
   it('joins the room from the URL and then shows who is there', async () => {
     socket.serverAccepts();
     socket.answer('room:join', ({ roomId, username }, ack) =>
-      ack({ ok: true, ...QUIET_ROOM, memberId: 'm-1', presence: { roomId, members: [{ id: 'm-1', name: username, joinedAt: 1 }], adminId: 'm-1' } }),
+      ack(quietJoin('m-1', { roomId, members: [{ id: 'm-1', personId: 'p-1', name: username, joinedAt: 1 }], adminId: 'm-1' })),
     );
     const harness = await RouterTestingHarness.create();
     await harness.navigateByUrl('/r/jazz', RoomPage);

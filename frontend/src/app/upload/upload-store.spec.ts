@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { FakeSocket, provideFakeSocket, QUIET_ROOM } from '../testing/fake-socket';
+import { FakeSocket, provideFakeSocket, quietJoin } from '../testing/fake-socket';
 import { FakeUploadServer } from '../testing/fake-upload-server';
 import { ADA, GRACE, joinRoom } from '../testing/joined-room';
 import { type UploadJob, UploadStore } from './upload-store';
@@ -164,7 +164,7 @@ describe('UploadStore', () => {
     let answerJoin: (() => void) | undefined;
     const rejoin = socket.sentPayloads('room:join').length;
     socket.answer('room:join', (_, ack) => {
-      answerJoin = () => ack({ ok: true, ...QUIET_ROOM, memberId: ADA.id, presence: { roomId: 'lobby', members: [ADA], adminId: ADA.id } });
+      answerJoin = () => ack(quietJoin(ADA.id, { roomId: 'lobby', members: [ADA], adminId: ADA.id }));
     });
     const startsBefore = socket.sentPayloads('upload:start').length;
     server.holdChunks = false;
