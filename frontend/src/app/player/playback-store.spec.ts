@@ -222,4 +222,74 @@ describe('PlaybackStore', () => {
       expect(store.controlMode()).toBe('everyone');
     });
   });
+
+  describe('the vote to skip', () => {
+    const votes = (voterIds: string[], needed: number | null = 2) => ({ songId: 'b', voterIds, needed });
+
+    it('shows the votes for the song on and how many skip it', async () => {
+      await joinAs({ skip: votes(['p-grace']) });
+      expect(store.skipVote()).toEqual({ votes: 1, needed: 2, voted: false });
+      expect(store.canVoteSkip()).toBe(true);
+      socket.broadcast('skip:updated', votes(['p-grace', 'p-x'], 3));
+      expect(store.skipVote()).toEqual({ votes: 2, needed: 3, voted: false });
+    });
+
+    it('sends one vote naming the song, and is done once it counts', async () => {
+      await joinAs({ skip: votes([]) });
+      socket.answer('playback:vote-skip', ({ songId }, ack) => ack({ ok: true, skip: { songId, voterIds: ['p-ada'], needed: 2 } }));
+      store.voteSkip();
+      expect(store.canVoteSkip()).toBe(false); // on its way
+      store.voteSkip();
+      await settle();
+      expect(socket.sentPayloads('playback:vote-skip')).toEqual([{ songId: 'b' }]);
+      expect(store.skipVote()).toEqual({ votes: 1, needed: 2, voted: true });
+      expect(store.canVoteSkip()).toBe(false);
+    });
+
+    it('cannot vote while voting is off, nor with no song on', async () => {
+      await joinAs({ skip: votes([], null), skipThreshold: 'off' });
+      expect(store.skipVote().needed).toBeNull();
+      store.voteSkip();
+      TestBed.inject(RoomSession).applyPlayback(playbackOf({ songId: null, status: 'paused', version: 8 }));
+      socket.broadcast('skip:updated', { songId: null, voterIds: [], needed: 2 });
+      expect(store.canVoteSkip()).toBe(false);
+      store.voteSkip();
+      expect(socket.sentPayloads('playback:vote-skip')).toEqual([]);
+    });
+
+    it('counts no votes of the song before once the next is on', async () => {
+      await joinAs({ skip: votes(['p-ada', 'p-grace']) });
+      expect(store.skipVote().voted).toBe(true);
+      TestBed.inject(RoomSession).applyPlayback(playbackOf({ songId: 'c', version: 8 }));
+      expect(store.skipVote()).toEqual({ votes: 0, needed: 2, voted: false });
+      expect(store.canVoteSkip()).toBe(true);
+    });
+
+    it("shows the server's refusal with the other player messages", async () => {
+      await joinAs({ skip: votes([]) });
+      socket.answer('playback:vote-skip', (_, ack) =>
+        ack({ ok: false, error: { code: 'VOTE_SKIP_OFF', message: 'Vote to skip is off in this room.' } }),
+      );
+      store.voteSkip();
+      await settle();
+      expect(store.refusal()).toBe('Vote to skip is off in this room.');
+      expect(store.canVoteSkip()).toBe(true);
+    });
+
+    it('the admin changes the threshold, sending only that setting', async () => {
+      await joinAs({ me: ADA, admin: ADA, control: 'admin' });
+      answerConfigure(socket, { control: 'admin', skipThreshold: 'majority' });
+      store.setSkipThreshold(3);
+      await settle();
+      expect(socket.sentPayloads('room:configure')).toEqual([{ skipThreshold: 3 }]);
+      expect(store.skipThreshold()).toBe(3);
+      expect(store.controlMode()).toBe('admin');
+    });
+
+    it('a listener cannot change the threshold', async () => {
+      await joinAs({ me: ADA, admin: GRACE });
+      store.setSkipThreshold('off');
+      expect(socket.sentPayloads('room:configure')).toEqual([]);
+    });
+  });
 });
