@@ -41,11 +41,12 @@ describe('UploadStore', () => {
 
   afterEach(() => jest.useRealTimers());
 
-  it('sends every byte of a file, in order, and marks it done', async () => {
+  it('sends every byte of a file, in order, and marks it done with the song it became', async () => {
     await joinAs();
     store.add([audioFile('one.mp3', 10)]);
     await settle();
-    expect(job('one.mp3')).toMatchObject({ status: 'done', sentBytes: 10, size: 10, error: null });
+    // The song it became, named by the fake server after the file.
+    expect(job('one.mp3')).toMatchObject({ status: 'done', sentBytes: 10, size: 10, error: null, songId: 'one.mp3' });
     expect(server.finished.get('one.mp3')).toEqual(bytesOf(10));
     expect(socket.sentPayloads('upload:start')).toEqual([{ name: 'one.mp3', size: 10, type: 'audio/mpeg' }]);
   });
