@@ -1,48 +1,37 @@
-import { type ComponentFixture, TestBed } from '@angular/core/testing';
+import { TestBed } from '@angular/core/testing';
 
 import { FakeSocket, provideFakeSocket } from '../testing/fake-socket';
 import { ADA, GRACE, joinRoom, message, notice, type RoomSetup } from '../testing/joined-room';
+import { Rendered } from '../testing/rendered';
 import { ChatPanel } from './chat-panel';
-
-/** Lets pending promise callbacks (the acks) run. */
-const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 const fromGrace = (id: string, text: string) => message(id, text, { personId: 'p-grace', name: 'Grace', admin: true });
 
 describe('ChatPanel', () => {
   let socket: FakeSocket;
-  let fixture: ComponentFixture<ChatPanel>;
-  let root: HTMLElement;
+  let view: Rendered<ChatPanel>;
 
   async function render(setup: RoomSetup = {}): Promise<void> {
     await joinRoom(socket, { me: ADA, admin: GRACE, ...setup });
-    fixture = TestBed.createComponent(ChatPanel);
-    root = fixture.nativeElement as HTMLElement;
-    await fixture.whenStable();
+    view = new Rendered(ChatPanel);
+    await view.stable();
   }
 
-  async function refresh(): Promise<void> {
-    await settle();
-    await fixture.whenStable();
-  }
-
-  const byTestId = <T extends HTMLElement = HTMLElement>(testId: string, within: ParentNode = root): T | null =>
-    within.querySelector<T>(`[data-testid="${testId}"]`);
-  const lines = (): HTMLElement[] => [...root.querySelectorAll<HTMLElement>('[data-testid="chat-line"]')];
-  const texts = (): (string | null | undefined)[] => lines().map((l) => byTestId('chat-text', l)?.textContent);
-  const input = (): HTMLInputElement => byTestId<HTMLInputElement>('chat-input')!;
-  const sendButton = (): HTMLButtonElement => byTestId<HTMLButtonElement>('chat-send')!;
+  const lines = (): HTMLElement[] => view.allByTestId('chat-line');
+  const texts = (): (string | null | undefined)[] => lines().map((l) => view.byTestId('chat-text', l)?.textContent);
+  const input = (): HTMLInputElement => view.byTestId<HTMLInputElement>('chat-input')!;
+  const sendButton = (): HTMLButtonElement => view.byTestId<HTMLButtonElement>('chat-send')!;
 
   async function type(text: string): Promise<void> {
     input().value = text;
     input().dispatchEvent(new Event('input'));
-    await fixture.whenStable();
+    await view.stable();
   }
 
   /** Enter in a text field submits its form (the browser's implicit submission). */
   async function pressEnter(): Promise<void> {
     input().form?.requestSubmit();
-    await refresh();
+    await view.afterAnswers();
   }
 
   function serverTakesLines(): void {
@@ -59,7 +48,7 @@ describe('ChatPanel', () => {
    * scrolling (and being scrolled by the panel) can be seen.
    */
   function layOut(): { log: HTMLElement; scrollUp: () => Promise<void>; atBottom: () => boolean } {
-    const log = root.querySelector<HTMLElement>('[role="log"]')!;
+    const log = view.root.querySelector<HTMLElement>('[role="log"]')!;
     let top = 0;
     const height = (): number => log.children.length * 20;
     Object.defineProperty(log, 'clientHeight', { configurable: true, get: () => 100 });
@@ -74,7 +63,7 @@ describe('ChatPanel', () => {
       scrollUp: async () => {
         top = 0;
         log.dispatchEvent(new Event('scroll'));
-        await fixture.whenStable();
+        await view.stable();
       },
       atBottom: () => top === Math.max(0, height() - 100),
     };
@@ -93,11 +82,11 @@ describe('ChatPanel', () => {
       const [joined, grace, ada] = lines();
       expect(lines().map((l) => l.dataset['kind'])).toEqual(['notice', 'message', 'message']);
       expect(texts()).toEqual(['Ada joined', 'Welcome, Ada', 'Thanks!']);
-      expect(byTestId('chat-author', joined!)).toBeNull();
-      expect(byTestId('chat-author', grace!)?.textContent).toBe('Grace');
-      expect(byTestId('chat-admin-badge', grace!)?.textContent).toBe('admin');
-      expect(byTestId('chat-admin-badge', ada!)).toBeNull();
-      const time = byTestId('chat-time', grace!)!;
+      expect(view.byTestId('chat-author', joined!)).toBeNull();
+      expect(view.byTestId('chat-author', grace!)?.textContent).toBe('Grace');
+      expect(view.byTestId('chat-admin-badge', grace!)?.textContent).toBe('admin');
+      expect(view.byTestId('chat-admin-badge', ada!)).toBeNull();
+      const time = view.byTestId('chat-time', grace!)!;
       expect(time.tagName).toBe('TIME');
       expect(time.getAttribute('datetime')).toBe('2023-11-14T22:13:20.000Z');
       expect(time.textContent).toMatch(/\d{1,2}:\d{2}/);
@@ -106,18 +95,18 @@ describe('ChatPanel', () => {
 
     it('are a polite live log, so screen readers announce new lines', async () => {
       await render();
-      const log = root.querySelector('[role="log"]');
+      const log = view.root.querySelector('[role="log"]');
       expect(log?.getAttribute('aria-live')).toBe('polite');
       expect(log?.getAttribute('aria-labelledby')).toBe('chat-heading');
-      expect(byTestId('chat-panel')).not.toBeNull();
-      expect(root.textContent).toContain('No messages yet.');
+      expect(view.byTestId('chat-panel')).not.toBeNull();
+      expect(view.root.textContent).toContain('No messages yet.');
     });
 
     it('appear for everyone as they are broadcast', async () => {
       await render();
       socket.broadcast('chat:line', fromGrace('g1', 'anyone here?'));
       socket.broadcast('chat:line', notice('n1', { type: 'skipped', title: 'Song A', votes: 2 }));
-      await fixture.whenStable();
+      await view.stable();
       expect(texts()).toEqual(['anyone here?', '"Song A" was skipped by 2 votes']);
     });
 
@@ -125,11 +114,11 @@ describe('ChatPanel', () => {
       const tricks = ['<img src=x onerror=alert(1)>', '<script>alert(1)</script>', '<b>bold</b> &amp; \u202Eevil'];
       await render({ chat: tricks.map((text, i) => message(`x${i}`, text, { name: '<img src=y onerror=alert(2)>', personId: 'p-x' })) });
       expect(texts()).toEqual(tricks);
-      expect(lines().map((l) => byTestId('chat-author', l)?.textContent)).toEqual(Array(3).fill('<img src=y onerror=alert(2)>'));
-      expect(root.querySelector('img, script, b')).toBeNull();
+      expect(lines().map((l) => view.byTestId('chat-author', l)?.textContent)).toEqual(Array(3).fill('<img src=y onerror=alert(2)>'));
+      expect(view.root.querySelector('img, script, b')).toBeNull();
       for (const line of lines()) {
-        expect(byTestId('chat-text', line)?.tagName).toBe('BDI');
-        expect(byTestId('chat-author', line)?.firstElementChild?.tagName).toBe('BDI');
+        expect(view.byTestId('chat-text', line)?.tagName).toBe('BDI');
+        expect(view.byTestId('chat-author', line)?.firstElementChild?.tagName).toBe('BDI');
       }
     });
   });
@@ -137,12 +126,12 @@ describe('ChatPanel', () => {
   describe('the composer', () => {
     it('has a label, and a limit of 500 characters with a counter near it', async () => {
       await render();
-      expect(root.querySelector(`label[for="${input().id}"]`)?.textContent).toBe('Message');
+      expect(view.root.querySelector(`label[for="${input().id}"]`)?.textContent).toBe('Message');
       expect(input().maxLength).toBe(500);
       await type('x'.repeat(449));
-      expect(byTestId('chat-counter')).toBeNull();
+      expect(view.byTestId('chat-counter')).toBeNull();
       await type('x'.repeat(470));
-      expect(byTestId('chat-counter')?.textContent).toBe('470/500');
+      expect(view.byTestId('chat-counter')?.textContent).toBe('470/500');
     });
 
     it('cannot send an empty or blank line', async () => {
@@ -172,7 +161,7 @@ describe('ChatPanel', () => {
       serverTakesLines();
       await type('by click');
       sendButton().click();
-      await refresh();
+      await view.afterAnswers();
       expect(texts()).toEqual(['by click']);
     });
 
@@ -183,7 +172,7 @@ describe('ChatPanel', () => {
       );
       await type('again');
       await pressEnter();
-      const error = byTestId('chat-error');
+      const error = view.byTestId('chat-error');
       expect(error?.getAttribute('role')).toBe('alert');
       expect(error?.textContent).toBe('Slow down: 5 messages in 5 seconds at most.');
       expect(input().getAttribute('aria-describedby')).toBe(error?.id);
@@ -192,77 +181,72 @@ describe('ChatPanel', () => {
 
       serverTakesLines();
       await pressEnter();
-      expect(byTestId('chat-error')).toBeNull();
+      expect(view.byTestId('chat-error')).toBeNull();
     });
   });
 
   describe('scrolling', () => {
     const history = Array.from({ length: 10 }, (_, i) => fromGrace(`h${i}`, `line ${i}`));
 
+    /** Renders ten lines of history, scrolls up to the first and lets one new line arrive. */
+    async function readingBackWhenOneArrives(): Promise<ReturnType<typeof layOut>> {
+      await render({ chat: history });
+      const scroll = layOut();
+      await scroll.scrollUp();
+      socket.broadcast('chat:line', fromGrace('n1', 'one'));
+      await view.stable();
+      return scroll;
+    }
+
     it('follows new lines while the reader is at the bottom', async () => {
       await render({ chat: history });
-      const view = layOut();
+      const scroll = layOut();
       socket.broadcast('chat:line', fromGrace('n1', 'new'));
-      await fixture.whenStable();
-      expect(view.atBottom()).toBe(true);
-      expect(view.log.scrollTop).toBe(11 * 20 - 100);
-      expect(byTestId('chat-unread')).toBeNull();
+      await view.stable();
+      expect(scroll.atBottom()).toBe(true);
+      expect(scroll.log.scrollTop).toBe(11 * 20 - 100);
+      expect(view.byTestId('chat-unread')).toBeNull();
     });
 
     it('stays put when the reader scrolled up, and counts what arrived', async () => {
-      await render({ chat: history });
-      const view = layOut();
-      await view.scrollUp();
-      socket.broadcast('chat:line', fromGrace('n1', 'one'));
-      await fixture.whenStable();
-      expect(view.log.scrollTop).toBe(0);
-      expect(byTestId('chat-unread')?.textContent).toContain('1 new message');
+      const scroll = await readingBackWhenOneArrives();
+      expect(scroll.log.scrollTop).toBe(0);
+      expect(view.byTestId('chat-unread')?.textContent).toContain('1 new message');
 
       socket.broadcast('chat:line', notice('n2', { type: 'left', name: 'Bob' }));
-      await fixture.whenStable();
-      expect(byTestId('chat-unread')?.textContent).toContain('2 new messages');
+      await view.stable();
+      expect(view.byTestId('chat-unread')?.textContent).toContain('2 new messages');
     });
 
     it('jumps down to the newest line from the marker, which then goes', async () => {
-      await render({ chat: history });
-      const view = layOut();
-      await view.scrollUp();
-      socket.broadcast('chat:line', fromGrace('n1', 'one'));
-      await fixture.whenStable();
-
-      byTestId('chat-unread')?.click();
-      await fixture.whenStable();
-      expect(view.atBottom()).toBe(true);
-      expect(byTestId('chat-unread')).toBeNull();
+      const scroll = await readingBackWhenOneArrives();
+      view.byTestId('chat-unread')?.click();
+      await view.stable();
+      expect(scroll.atBottom()).toBe(true);
+      expect(view.byTestId('chat-unread')).toBeNull();
 
       // Following again: the next line scrolls into view by itself.
       socket.broadcast('chat:line', fromGrace('n2', 'two'));
-      await fixture.whenStable();
-      expect(view.atBottom()).toBe(true);
-      expect(byTestId('chat-unread')).toBeNull();
+      await view.stable();
+      expect(scroll.atBottom()).toBe(true);
+      expect(view.byTestId('chat-unread')).toBeNull();
     });
 
     it('clears the marker when the reader scrolls down by hand', async () => {
-      await render({ chat: history });
-      const view = layOut();
-      await view.scrollUp();
-      socket.broadcast('chat:line', fromGrace('n1', 'one'));
-      await fixture.whenStable();
-      view.log.scrollTop = 10_000;
-      view.log.dispatchEvent(new Event('scroll'));
-      await fixture.whenStable();
-      expect(byTestId('chat-unread')).toBeNull();
+      const scroll = await readingBackWhenOneArrives();
+      scroll.log.scrollTop = 10_000;
+      scroll.log.dispatchEvent(new Event('scroll'));
+      await view.stable();
+      expect(view.byTestId('chat-unread')).toBeNull();
     });
 
-    it("brings the reader down to their own new line even when scrolled up", async () => {
-      await render({ chat: history });
-      const view = layOut();
-      await view.scrollUp();
+    it('brings the reader down to their own new line even when scrolled up', async () => {
+      const scroll = await readingBackWhenOneArrives();
       serverTakesLines();
       await type('me too');
       await pressEnter();
-      expect(view.atBottom()).toBe(true);
-      expect(byTestId('chat-unread')).toBeNull();
+      expect(scroll.atBottom()).toBe(true);
+      expect(view.byTestId('chat-unread')).toBeNull();
     });
   });
 });

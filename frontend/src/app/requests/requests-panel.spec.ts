@@ -1,20 +1,17 @@
-import { type ComponentFixture, TestBed } from '@angular/core/testing';
+import { TestBed } from '@angular/core/testing';
 import type { ClientEventName, SongRequest } from '@musync/protocol';
 
 import { PlaylistPanel } from '../playlist/playlist-panel';
 import { FakeSocket, provideFakeSocket } from '../testing/fake-socket';
 import { ADA, GRACE, joinRoom, song, songRequest, type RoomSetup } from '../testing/joined-room';
+import { Rendered } from '../testing/rendered';
 import { RequestsPanel } from './requests-panel';
-
-/** Lets pending promise callbacks (the acks) run. */
-const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 type RequestEvent = 'requests:vote' | 'requests:withdraw' | 'requests:approve' | 'requests:reject' | 'requests:fulfil';
 
 describe('RequestsPanel', () => {
   let socket: FakeSocket;
-  let fixture: ComponentFixture<RequestsPanel>;
-  let root: HTMLElement;
+  let view: Rendered<RequestsPanel>;
   /** The room's requests as the fake server keeps them. */
   let requests: SongRequest[];
 
@@ -22,14 +19,8 @@ describe('RequestsPanel', () => {
   async function render(setup: RoomSetup = {}): Promise<void> {
     requests = [...(setup.requests ?? [])];
     await joinRoom(socket, { me: ADA, admin: GRACE, ...setup });
-    fixture = TestBed.createComponent(RequestsPanel);
-    root = fixture.nativeElement as HTMLElement;
-    await fixture.whenStable();
-  }
-
-  async function refresh(): Promise<void> {
-    await settle();
-    await fixture.whenStable();
+    view = new Rendered(RequestsPanel);
+    await view.stable();
   }
 
   /** The server applies `change` to the request named, broadcasts the list and acks. */
@@ -41,26 +32,24 @@ describe('RequestsPanel', () => {
     });
   }
 
-  const byTestId = <T extends HTMLElement = HTMLElement>(testId: string, within: ParentNode = root): T | null =>
-    within.querySelector<T>(`[data-testid="${testId}"]`);
-  const items = (): HTMLElement[] => [...root.querySelectorAll<HTMLElement>('[data-testid="request-item"]')];
+  const items = (): HTMLElement[] => view.allByTestId('request-item');
   const item = (id: string): HTMLElement => {
     const found = items().find((i) => i.dataset['requestId'] === id);
     if (!found) throw new Error(`no request ${id}`);
     return found;
   };
-  const button = (testId: string, within: ParentNode = root): HTMLButtonElement => {
-    const found = byTestId<HTMLButtonElement>(testId, within);
+  const button = (testId: string, within: ParentNode = view.root): HTMLButtonElement => {
+    const found = view.byTestId<HTMLButtonElement>(testId, within);
     if (!found) throw new Error(`no ${testId}`);
     return found;
   };
   const sentRequests = (): ClientEventName[] => socket.sent.map((s) => s.event).filter((e) => e.startsWith('requests:'));
 
   async function fill(testId: string, value: string): Promise<void> {
-    const input = byTestId<HTMLInputElement>(testId)!;
+    const input = view.byTestId<HTMLInputElement>(testId)!;
     input.value = value;
     input.dispatchEvent(new Event('input'));
-    await fixture.whenStable();
+    await view.stable();
   }
 
   beforeEach(() => {
@@ -73,9 +62,9 @@ describe('RequestsPanel', () => {
       await render();
       const send = button('request-send');
       expect(send.disabled).toBe(true);
-      expect(byTestId('request-title')?.closest('label')?.textContent).toContain('Song');
-      expect(byTestId('request-artist')?.closest('label')?.textContent).toContain('(optional)');
-      expect(byTestId('request-note')?.closest('label')?.textContent).toContain('(optional)');
+      expect(view.byTestId('request-title')?.closest('label')?.textContent).toContain('Song');
+      expect(view.byTestId('request-artist')?.closest('label')?.textContent).toContain('(optional)');
+      expect(view.byTestId('request-note')?.closest('label')?.textContent).toContain('(optional)');
       await fill('request-title', '   ');
       expect(send.disabled).toBe(true);
       await fill('request-title', 'So What');
@@ -92,19 +81,19 @@ describe('RequestsPanel', () => {
       await fill('request-title', 'So What');
       await fill('request-artist', 'Miles Davis');
       await fill('request-note', 'for the road');
-      byTestId<HTMLInputElement>('request-title')?.form?.requestSubmit();
-      await refresh();
+      view.byTestId<HTMLInputElement>('request-title')?.form?.requestSubmit();
+      await view.afterAnswers();
 
       expect(socket.sentPayloads('requests:create')).toEqual([{ title: 'So What', artist: 'Miles Davis', note: 'for the road' }]);
       for (const field of ['request-title', 'request-artist', 'request-note']) {
-        expect(byTestId<HTMLInputElement>(field)?.value).toBe('');
+        expect(view.byTestId<HTMLInputElement>(field)?.value).toBe('');
       }
       const created = item('new');
       expect(created.dataset['status']).toBe('pending');
       expect(created.textContent).toContain('So What');
       expect(created.textContent).toContain('by Miles Davis');
       expect(created.textContent).toContain('for the road');
-      expect(byTestId('request-requester', created)?.textContent).toBe('Ada');
+      expect(view.byTestId('request-requester', created)?.textContent).toBe('Ada');
     });
 
     it("shows the server's refusal at the form and keeps what was typed", async () => {
@@ -114,11 +103,11 @@ describe('RequestsPanel', () => {
       );
       await fill('request-title', 'Sixth');
       button('request-send').click();
-      await refresh();
-      const error = byTestId('request-error');
+      await view.afterAnswers();
+      const error = view.byTestId('request-error');
       expect(error?.getAttribute('role')).toBe('alert');
       expect(error?.textContent).toBe('You have 5 requests waiting already.');
-      expect(byTestId<HTMLInputElement>('request-title')?.value).toBe('Sixth');
+      expect(view.byTestId<HTMLInputElement>('request-title')?.value).toBe('Sixth');
     });
   });
 
@@ -132,22 +121,22 @@ describe('RequestsPanel', () => {
         ],
       });
       expect(items().map((i) => i.dataset['requestId'])).toEqual(['top', 'one', 'old']);
-      expect(items().map((i) => byTestId('request-votes', i)?.textContent)).toEqual(['2 votes', '1 vote', '0 votes']);
-      expect(byTestId('request-requester', item('top'))?.textContent).toBe('Grace');
-      const time = byTestId('request-time', item('top'))!;
+      expect(items().map((i) => view.byTestId('request-votes', i)?.textContent)).toEqual(['2 votes', '1 vote', '0 votes']);
+      expect(view.byTestId('request-requester', item('top'))?.textContent).toBe('Grace');
+      const time = view.byTestId('request-time', item('top'))!;
       expect(time.getAttribute('datetime')).toBe('2023-11-14T22:13:20.000Z');
       expect(time.textContent).toMatch(/\d{1,2}:\d{2}/);
-      expect(byTestId('requests-count')?.textContent).toBe('2 waiting');
-      expect(byTestId('request-status', item('old'))?.textContent).toBe('Rejected');
-      expect(byTestId('request-answer-text', item('old'))?.textContent).toContain('Reason: not this one');
+      expect(view.byTestId('requests-count')?.textContent).toBe('2 waiting');
+      expect(view.byTestId('request-status', item('old'))?.textContent).toBe('Rejected');
+      expect(view.byTestId('request-answer-text', item('old'))?.textContent).toContain('Reason: not this one');
     });
 
     it('renders what people typed as inert text', async () => {
       const trick = '<img src=x onerror=alert(1)>';
       await render({ requests: [songRequest('x', { title: trick, artist: '<script>alert(1)</script>', note: trick, requester: trick })] });
-      expect(root.querySelector('img, script')).toBeNull();
+      expect(view.root.querySelector('img, script')).toBeNull();
       expect(item('x').querySelector('.title')?.textContent).toBe(trick);
-      expect(byTestId('request-requester', item('x'))?.textContent).toBe(trick);
+      expect(view.byTestId('request-requester', item('x'))?.textContent).toBe(trick);
     });
 
     it('+1 counts once: the button is off once you voted, and on your own request', async () => {
@@ -160,9 +149,9 @@ describe('RequestsPanel', () => {
 
       vote.click();
       vote.click();
-      await refresh();
+      await view.afterAnswers();
       expect(socket.sentPayloads('requests:vote')).toEqual([{ requestId: 'theirs' }]);
-      expect(byTestId('request-votes', item('theirs'))?.textContent).toBe('1 vote');
+      expect(view.byTestId('request-votes', item('theirs'))?.textContent).toBe('1 vote');
       expect(button('request-vote', item('theirs')).disabled).toBe(true);
       expect(button('request-vote', item('theirs')).getAttribute('aria-pressed')).toBe('true');
     });
@@ -170,9 +159,9 @@ describe('RequestsPanel', () => {
     it('lets you withdraw your own pending request, and only that', async () => {
       await render({ requests: [songRequest('theirs'), songRequest('mine', { requesterId: 'p-ada', requester: 'Ada' })] });
       serverApplies('requests:withdraw', (r) => ({ ...r, status: 'withdrawn' }));
-      expect(byTestId('request-withdraw', item('theirs'))).toBeNull();
+      expect(view.byTestId('request-withdraw', item('theirs'))).toBeNull();
       button('request-withdraw', item('mine')).click();
-      await refresh();
+      await view.afterAnswers();
       expect(socket.sentPayloads('requests:withdraw')).toEqual([{ requestId: 'mine' }]);
       expect(items().map((i) => i.dataset['requestId'])).toEqual(['theirs']);
     });
@@ -183,11 +172,11 @@ describe('RequestsPanel', () => {
         ack({ ok: false, error: { code: 'REQUEST_DECIDED', message: 'This request was already decided.' } }),
       );
       button('request-vote', item('b')).click();
-      await refresh();
-      const error = byTestId('request-item-error', item('b'));
+      await view.afterAnswers();
+      const error = view.byTestId('request-item-error', item('b'));
       expect(error?.getAttribute('role')).toBe('alert');
       expect(error?.textContent).toBe('This request was already decided.');
-      expect(byTestId('request-item-error', item('a'))).toBeNull();
+      expect(view.byTestId('request-item-error', item('a'))).toBeNull();
     });
 
     it('gives a listener no admin controls', async () => {
@@ -196,7 +185,7 @@ describe('RequestsPanel', () => {
         playlist: [song('s1')],
       });
       for (const testId of ['request-approve', 'request-reject', 'request-fulfil-select', 'request-fulfil']) {
-        expect(byTestId(testId)).toBeNull();
+        expect(view.byTestId(testId)).toBeNull();
       }
     });
   });
@@ -213,30 +202,30 @@ describe('RequestsPanel', () => {
         decidedAt: 2,
       }));
       button('request-approve', item('p')).click();
-      await fixture.whenStable();
-      const note = byTestId<HTMLInputElement>('request-answer', item('p'))!;
+      await view.stable();
+      const note = view.byTestId<HTMLInputElement>('request-answer', item('p'))!;
       expect(document.activeElement).toBe(note);
       expect(note.closest('label')?.textContent).toContain('Note (optional)');
       expect(sentRequests()).toEqual([]);
 
       note.value = 'tonight, after the jazz set';
       button('request-answer-confirm', item('p')).click();
-      await refresh();
+      await view.afterAnswers();
       expect(socket.sentPayloads('requests:approve')).toEqual([{ requestId: 'p', note: 'tonight, after the jazz set' }]);
-      expect(byTestId('request-answer')).toBeNull();
+      expect(view.byTestId('request-answer')).toBeNull();
       expect(item('p').dataset['status']).toBe('approved');
-      expect(byTestId('request-status', item('p'))?.textContent).toBe('Approved');
-      expect(byTestId('request-answer-text', item('p'))?.textContent).toContain('tonight, after the jazz set');
+      expect(view.byTestId('request-status', item('p'))?.textContent).toBe('Approved');
+      expect(view.byTestId('request-answer-text', item('p'))?.textContent).toContain('tonight, after the jazz set');
     });
 
     it('rejects without a reason when none is given', async () => {
       await asAdmin({ requests: [songRequest('p')] });
       serverApplies('requests:reject', (r) => ({ ...r, status: 'rejected', decidedAt: 2 }));
       button('request-reject', item('p')).click();
-      await fixture.whenStable();
-      expect(byTestId('request-answer', item('p'))?.closest('label')?.textContent).toContain('Reason (optional)');
-      byTestId<HTMLInputElement>('request-answer')?.form?.requestSubmit();
-      await refresh();
+      await view.stable();
+      expect(view.byTestId('request-answer', item('p'))?.closest('label')?.textContent).toContain('Reason (optional)');
+      view.byTestId<HTMLInputElement>('request-answer')?.form?.requestSubmit();
+      await view.afterAnswers();
       expect(socket.sentPayloads('requests:reject')).toEqual([{ requestId: 'p' }]);
       expect(item('p').dataset['status']).toBe('rejected');
     });
@@ -245,17 +234,17 @@ describe('RequestsPanel', () => {
       await asAdmin({ requests: [songRequest('p')] });
       const approve = button('request-approve', item('p'));
       approve.click();
-      await fixture.whenStable();
+      await view.stable();
       button('request-answer-cancel').click();
-      await fixture.whenStable();
-      expect(byTestId('request-answer')).toBeNull();
+      await view.stable();
+      expect(view.byTestId('request-answer')).toBeNull();
       expect(document.activeElement).toBe(approve);
 
       button('request-reject', item('p')).click();
-      await fixture.whenStable();
-      byTestId('request-answer')?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
-      await fixture.whenStable();
-      expect(byTestId('request-answer')).toBeNull();
+      await view.stable();
+      view.byTestId('request-answer')?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+      await view.stable();
+      expect(view.byTestId('request-answer')).toBeNull();
       expect(sentRequests()).toEqual([]);
     });
 
@@ -263,23 +252,23 @@ describe('RequestsPanel', () => {
       const playlist = [song('s1', { title: 'Naima' }), song('s2', { title: 'So What' })];
       await asAdmin({ requests: [songRequest('ok', { title: 'so what', status: 'approved' })], playlist });
       serverApplies('requests:fulfil', (r, payload) => ({ ...r, status: 'fulfilled', songId: (payload as { songId: string }).songId }));
-      const select = byTestId<HTMLSelectElement>('request-fulfil-select', item('ok'))!;
+      const select = view.byTestId<HTMLSelectElement>('request-fulfil-select', item('ok'))!;
       expect([...select.options].map((o) => o.textContent)).toEqual(['Pick the song…', 'Naima', 'So What']);
       expect(select.value).toBe('s2');
 
       select.value = 's1';
       select.dispatchEvent(new Event('change'));
-      await fixture.whenStable();
+      await view.stable();
       button('request-fulfil', item('ok')).click();
-      await refresh();
+      await view.afterAnswers();
       expect(socket.sentPayloads('requests:fulfil')).toEqual([{ requestId: 'ok', songId: 's1' }]);
       expect(item('ok').dataset['status']).toBe('fulfilled');
-      expect(byTestId('request-song', item('ok'))?.textContent).toContain('Naima');
+      expect(view.byTestId('request-song', item('ok'))?.textContent).toContain('Naima');
     });
 
     it('cannot mark fulfilled before picking a song', async () => {
       await asAdmin({ requests: [songRequest('ok', { status: 'approved' })], playlist: [song('s1')] });
-      expect(byTestId<HTMLSelectElement>('request-fulfil-select')?.value).toBe('');
+      expect(view.byTestId<HTMLSelectElement>('request-fulfil-select')?.value).toBe('');
       expect(button('request-fulfil').disabled).toBe(true);
     });
   });

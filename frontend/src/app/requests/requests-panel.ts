@@ -16,6 +16,8 @@ import { type RequestEntry, RequestsStore, canVote } from './requests-store';
 
 type Decision = 'approve' | 'reject';
 
+const DECISION_TEXT: Record<Decision, string> = { approve: 'Approve', reject: 'Reject' };
+
 const STATUS_TEXT: Record<RequestStatus, string> = {
   pending: 'Waiting',
   approved: 'Approved',
@@ -42,10 +44,16 @@ export class RequestsPanel {
   protected readonly noteMax = REQUEST_NOTE_MAX_LENGTH;
   protected readonly statusText = STATUS_TEXT;
   protected readonly canVote = canVote;
+  protected readonly decisions: readonly Decision[] = ['approve', 'reject'];
+  protected readonly decisionText = DECISION_TEXT;
 
   protected readonly title = signal('');
   protected readonly artist = signal('');
   protected readonly note = signal('');
+  protected readonly optionalFields = [
+    { label: 'Artist', testId: 'request-artist', value: this.artist, max: REQUEST_TITLE_MAX_LENGTH },
+    { label: 'Note', testId: 'request-note', value: this.note, max: REQUEST_NOTE_MAX_LENGTH },
+  ] as const;
   protected readonly canCreate = computed(() => this.title().trim() !== '' && !this.store.creating());
   protected readonly countLabel = computed(() => `${this.store.pendingCount()} waiting`);
 
