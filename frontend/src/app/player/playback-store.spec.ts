@@ -276,6 +276,13 @@ describe('PlaybackStore', () => {
       expect(store.canVoteSkip()).toBe(true);
     });
 
+    it('is off as soon as the setting says so', async () => {
+      await joinAs({ skip: votes(['p-grace']) });
+      socket.broadcast('settings:updated', { control: 'everyone', skipThreshold: 'off' });
+      expect(store.skipVote().needed).toBeNull();
+      expect(store.canVoteSkip()).toBe(false);
+    });
+
     it('the admin changes the threshold, sending only that setting', async () => {
       await joinAs({ me: ADA, admin: ADA, control: 'admin' });
       answerConfigure(socket, { control: 'admin', skipThreshold: 'majority' });

@@ -75,7 +75,9 @@ export class PlaybackStore {
     const me = this.session.personId();
     // Votes for another song (one that just ended) count for nothing on this one.
     const voters = skip !== null && skip.songId === this.song()?.id ? skip.voterIds : [];
-    return { votes: voters.length, needed: skip?.needed ?? null, voted: me !== null && voters.includes(me) };
+    // The setting is the word on "off" even before the server's skip:updated follows it.
+    const needed = this.skipThreshold() === 'off' ? null : (skip?.needed ?? null);
+    return { votes: voters.length, needed, voted: me !== null && voters.includes(me) };
   });
   /** Anyone may vote once per song, whoever controls playback, while voting is on. */
   readonly canVoteSkip = computed(() => {
