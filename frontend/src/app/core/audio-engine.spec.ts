@@ -2,7 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import type { Playback, Song } from '@musync/protocol';
 
 import { FakeAudioContext, installFakeAudioContext, installFakeAudioFetch, type FakeBufferSource } from '../testing/fake-audio';
-import { FakeSocket, provideFakeSocket } from '../testing/fake-socket';
+import { FakeSocket, provideFakeSocket, QUIET_ROOM } from '../testing/fake-socket';
 import { AudioEngine } from './audio-engine';
 import { AudioUnlock } from './audio-unlock';
 import { OutputDelay } from './output-delay';
@@ -58,11 +58,13 @@ describe('AudioEngine', () => {
     socket.answer('room:join', (_, ack) =>
       ack({
         ok: true,
+        ...QUIET_ROOM,
         memberId: 'm-ada',
-        presence: { roomId: 'lobby', members: [{ id: 'm-ada', name: 'Ada', joinedAt: 1 }], adminId: 'm-ada' },
+        personId: 'p-ada',
+        name: 'Ada',
+        presence: { roomId: 'lobby', members: [{ id: 'm-ada', personId: 'p-ada', name: 'Ada', joinedAt: 1 }], adminId: 'm-ada' },
         playlist: PLAYLIST,
         playback: current,
-        settings: { control: 'everyone' },
       }),
     );
     socket.serverAccepts();

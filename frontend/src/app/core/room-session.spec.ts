@@ -1,12 +1,20 @@
 import { TestBed } from '@angular/core/testing';
-import { CLIENT_TOKEN_PATTERN, type JoinRequest, type Playback, type Presence, type Song } from '@musync/protocol';
+import {
+  CLIENT_TOKEN_PATTERN,
+  type JoinRequest,
+  type JoinResult,
+  type Playback,
+  type Presence,
+  type Song,
+} from '@musync/protocol';
 
-import { FakeSocket, provideFakeSocket, QUIET_ROOM } from '../testing/fake-socket';
-import { RoomSession } from './room-session';
+import { FakeSocket, provideFakeSocket, QUIET_ROOM, quietJoin } from '../testing/fake-socket';
+import { message, notice, songRequest } from '../testing/joined-room';
+import { CHAT_LINES_KEPT, RoomSession } from './room-session';
 
 const presenceWith = (...names: string[]): Presence => ({
   roomId: 'lobby',
-  members: names.map((name, i) => ({ id: `m-${name}`, name, joinedAt: 1000 + i })),
+  members: names.map((name, i) => ({ id: `m-${name}`, personId: `p-${name}`, name, joinedAt: 1000 + i })),
   adminId: names.length > 0 ? `m-${names[0]}` : null,
 });
 
@@ -37,9 +45,7 @@ describe('RoomSession', () => {
 
   /** A server that admits everyone, as member `m-<name>`. */
   function serverAdmits(): void {
-    socket.answer('room:join', ({ username }, ack) =>
-      ack({ ok: true, ...QUIET_ROOM, memberId: `m-${username}`, presence: presenceWith('Grace', username) }),
-    );
+    socket.answer('room:join', ({ username }, ack) => ack(quietJoin(`m-${username}`, presenceWith('Grace', username))));
   }
 
   beforeEach(() => {
@@ -79,6 +85,20 @@ describe('RoomSession', () => {
     expect(session.presence()).toEqual(presenceWith('Grace', 'Ada'));
     expect(session.joinError()).toBeNull();
     expect(session.joining()).toBe(false);
+    expect(localStorage.getItem('musync.username')).toBe('Ada');
+  });
+
+  it('knows its person id and the name the server gave, which may carry a number', async () => {
+    socket.serverAccepts();
+    socket.answer('room:join', (_, ack) =>
+      ack({ ...quietJoin('m-Ada', presenceWith('Ada', 'Ada (2)')), memberId: 'm-Ada (2)', personId: 'p-2', name: 'Ada (2)' }),
+    );
+    session.join('lobby', 'Ada');
+    await settle();
+
+    expect(session.personId()).toBe('p-2');
+    expect(session.name()).toBe('Ada (2)');
+    // The prompt offers what the person typed, not the numbered name.
     expect(localStorage.getItem('musync.username')).toBe('Ada');
   });
 
@@ -130,9 +150,7 @@ describe('RoomSession', () => {
 
     socket.connectionLost();
     expect(session.joined()).toBe(true); // the panel stays while reconnecting
-    socket.answer('room:join', (_, ack) =>
-      ack({ ok: true, ...QUIET_ROOM, memberId: 'm-Ada-2', presence: presenceWith('Ada') }),
-    );
+    socket.answer('room:join', (_, ack) => ack({ ...quietJoin('m-Ada', presenceWith('Ada')), memberId: 'm-Ada-2' }));
     socket.serverAccepts();
     await settle();
 
@@ -169,11 +187,14 @@ describe('RoomSession', () => {
       socket.answer('room:join', (_, ack) =>
         ack({
           ok: true,
+          ...QUIET_ROOM,
           memberId: 'm-Ada',
+          personId: 'p-Ada',
+          name: 'Ada',
           presence: presenceWith('Ada'),
           playlist: [song('a'), song('b')],
           playback: playback(version),
-          settings: { control: 'admin' },
+          settings: { control: 'admin', skipThreshold: 'majority' },
         }),
       );
       session.join('lobby', 'Ada');
@@ -184,17 +205,17 @@ describe('RoomSession', () => {
       await joinInto(7);
       expect(session.playlist().map((s) => s.id)).toEqual(['a', 'b']);
       expect(session.playback()).toEqual(playback(7));
-      expect(session.settings()).toEqual({ control: 'admin' });
+      expect(session.settings()).toEqual({ control: 'admin', skipThreshold: 'majority' });
     });
 
     it('follows playlist, playback and settings broadcasts', async () => {
       await joinInto(7);
       socket.broadcast('playlist:updated', { songs: [song('b')] });
       socket.broadcast('playback:updated', playback(8, { status: 'paused', position: 3 }));
-      socket.broadcast('settings:updated', { control: 'everyone' });
+      socket.broadcast('settings:updated', { control: 'everyone', skipThreshold: 3 });
       expect(session.playlist().map((s) => s.id)).toEqual(['b']);
       expect(session.playback()).toEqual(playback(8, { status: 'paused', position: 3 }));
-      expect(session.settings()).toEqual({ control: 'everyone' });
+      expect(session.settings()).toEqual({ control: 'everyone', skipThreshold: 3 });
     });
 
     it('keeps the newer playback when an older one arrives late (a crossed ack)', async () => {
@@ -207,9 +228,7 @@ describe('RoomSession', () => {
     it('takes a rejoin snapshot whole, even with a lower version (the room was recreated)', async () => {
       await joinInto(7);
       socket.connectionLost();
-      socket.answer('room:join', (_, ack) =>
-        ack({ ok: true, ...QUIET_ROOM, memberId: 'm-Ada-2', presence: presenceWith('Ada') }),
-      );
+      socket.answer('room:join', (_, ack) => ack({ ...quietJoin('m-Ada', presenceWith('Ada')), memberId: 'm-Ada-2' }));
       socket.serverAccepts();
       await settle();
       expect(session.playback()?.version).toBe(0);
@@ -239,6 +258,83 @@ describe('RoomSession', () => {
       await settle();
       expect(session.playback()).toBeNull();
       expect(session.settings()).toBeNull();
+    });
+  });
+
+  describe('chat, requests and the vote to skip', () => {
+    const voting = { songId: 'a', voterIds: ['p-grace'], needed: 2 };
+
+    async function joinWith(change: Partial<JoinResult>): Promise<void> {
+      socket.serverAccepts();
+      socket.answer('room:join', (_, ack) => ack({ ...quietJoin('m-Ada', presenceWith('Ada')), ...change }));
+      session.join('lobby', 'Ada');
+      await settle();
+    }
+
+    it('keeps the recent chat, the requests and the skip votes from the join ack', async () => {
+      const history = [notice('l1', { type: 'joined', name: 'Grace' }), message('l2', 'hi')];
+      const requests = [songRequest('r1', { voterIds: ['p-x'] }), songRequest('r2')];
+      await joinWith({ chat: history, requests, skip: voting });
+      expect(session.chat()).toEqual(history);
+      expect(session.requests()).toEqual(requests);
+      expect(session.skip()).toEqual(voting);
+    });
+
+    it('appends broadcast chat lines, once each, keeping the newest CHAT_LINES_KEPT', async () => {
+      await joinWith({ chat: [message('l0', 'first')] });
+      socket.broadcast('chat:line', message('l1', 'second'));
+      // The sender's ack and the broadcast carry the same line.
+      session.applyChatLine(message('l1', 'second'));
+      socket.broadcast('chat:line', message('l1', 'second'));
+      expect(session.chat().map((l) => l.id)).toEqual(['l0', 'l1']);
+
+      for (let i = 2; i < CHAT_LINES_KEPT + 5; i++) socket.broadcast('chat:line', message(`l${i}`, `line ${i}`));
+      expect(session.chat()).toHaveLength(CHAT_LINES_KEPT);
+      expect(session.chat()[0]?.id).toBe('l5');
+      expect(session.chat().at(-1)?.id).toBe(`l${CHAT_LINES_KEPT + 4}`);
+    });
+
+    it('replaces the requests and the skip votes with each broadcast', async () => {
+      await joinWith({ requests: [songRequest('r1')], skip: voting });
+      socket.broadcast('requests:updated', { requests: [songRequest('r2'), songRequest('r1', { status: 'approved' })] });
+      socket.broadcast('skip:updated', { songId: 'b', voterIds: [], needed: 3 });
+      expect(session.requests().map((r) => [r.id, r.status])).toEqual([
+        ['r2', 'pending'],
+        ['r1', 'approved'],
+      ]);
+      expect(session.skip()).toEqual({ songId: 'b', voterIds: [], needed: 3 });
+    });
+
+    it('takes its own vote ack only when it adds to what the broadcasts said', async () => {
+      await joinWith({ skip: voting });
+      session.applySkipVote({ songId: 'a', voterIds: ['p-grace', 'p-Ada'], needed: 2 });
+      expect(session.skip()?.voterIds).toEqual(['p-grace', 'p-Ada']);
+
+      // The song moved on before the ack of a vote for the old one arrived.
+      socket.broadcast('skip:updated', { songId: 'b', voterIds: [], needed: 2 });
+      session.applySkipVote({ songId: 'a', voterIds: ['p-grace', 'p-Ada', 'p-x'], needed: 2 });
+      expect(session.skip()).toEqual({ songId: 'b', voterIds: [], needed: 2 });
+    });
+
+    it('ignores them before joining, and a rejoin replaces the chat with the new history', async () => {
+      socket.serverAccepts();
+      socket.broadcast('chat:line', message('early', 'too soon'));
+      socket.broadcast('requests:updated', { requests: [songRequest('r1')] });
+      expect(session.chat()).toEqual([]);
+      expect(session.requests()).toEqual([]);
+      expect(session.skip()).toBeNull();
+
+      socket.answer('room:join', (_, ack) => ack({ ...quietJoin('m-Ada', presenceWith('Ada')), chat: [message('l1', 'a')] }));
+      session.join('lobby', 'Ada');
+      await settle();
+      socket.broadcast('chat:line', message('l2', 'b'));
+      socket.connectionLost();
+      socket.answer('room:join', (_, ack) =>
+        ack({ ...quietJoin('m-Ada', presenceWith('Ada')), chat: [message('l1', 'a'), message('l2', 'b'), message('l3', 'c')] }),
+      );
+      socket.serverAccepts();
+      await settle();
+      expect(session.chat().map((l) => l.id)).toEqual(['l1', 'l2', 'l3']);
     });
   });
 });

@@ -1,6 +1,6 @@
 import { Service, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import type { Playback, Presence, RoomSettings, RoomSnapshot, Song } from '@musync/protocol';
+import type { ChatLine, Playback, Presence, RoomSettings, RoomSnapshot, SkipVotes, Song, SongRequest } from '@musync/protocol';
 import { type Observable, Subject } from 'rxjs';
 
 import { readSetting, writeSetting } from './browser-storage';
@@ -8,6 +8,12 @@ import { clientToken } from './client-token';
 import { SocketClient } from './socket-client';
 
 const USERNAME_KEY = 'musync.username';
+/**
+ * Chat lines kept in memory: the join ack brings the server's recent history
+ * (CHAT_HISTORY, 50 by default) and every line after it is appended, so a long
+ * session would otherwise grow without end. 200 is several screens to scroll back.
+ */
+export const CHAT_LINES_KEPT = 200;
 
 interface JoinTarget {
   readonly roomId: string;
@@ -17,16 +23,22 @@ interface JoinTarget {
 /**
  * This client's membership of one room: joining, rejoining after reconnects, and
  * the room's state as the server last described it (presence, playlist,
- * playback, settings) from the join snapshot and the broadcasts that follow.
+ * playback, settings, chat, requests, the vote to skip) from the join snapshot
+ * and the broadcasts that follow.
  */
 @Service()
 export class RoomSession {
   private readonly socket = inject(SocketClient);
   private readonly _memberId = signal<string | null>(null);
+  private readonly _personId = signal<string | null>(null);
+  private readonly _name = signal<string | null>(null);
   private readonly _presence = signal<Presence | null>(null);
   private readonly _playlist = signal<readonly Song[]>([]);
   private readonly _playback = signal<Playback | null>(null);
   private readonly _settings = signal<RoomSettings | null>(null);
+  private readonly _chat = signal<readonly ChatLine[]>([]);
+  private readonly _requests = signal<readonly SongRequest[]>([]);
+  private readonly _skip = signal<SkipVotes | null>(null);
   private readonly _joinError = signal<string | null>(null);
   private readonly _joining = signal(false);
   private readonly playbackChanges = new Subject<void>();
@@ -36,11 +48,21 @@ export class RoomSession {
   private attempt = 0;
 
   readonly memberId = this._memberId.asReadonly();
+  /** Who this browser is across reloads: votes, requests and chat lines are by person. */
+  readonly personId = this._personId.asReadonly();
+  /** The name the server gave: the one asked for, or with a number added when it was taken ("Ada (2)"). */
+  readonly name = this._name.asReadonly();
   readonly presence = this._presence.asReadonly();
   readonly playlist = this._playlist.asReadonly();
   /** Null until joined. */
   readonly playback = this._playback.asReadonly();
   readonly settings = this._settings.asReadonly();
+  /** The recent chat, oldest first, at most CHAT_LINES_KEPT lines. */
+  readonly chat = this._chat.asReadonly();
+  /** The room's requests in the server's order (`sortRequests`). */
+  readonly requests = this._requests.asReadonly();
+  /** Null until joined. */
+  readonly skip = this._skip.asReadonly();
   /** The message of the last refused join, for the place the user typed their name. */
   readonly joinError = this._joinError.asReadonly();
   readonly joining = this._joining.asReadonly();
@@ -82,6 +104,22 @@ export class RoomSession {
       .on('settings:updated')
       .pipe(takeUntilDestroyed())
       .subscribe((settings) => this.applySettings(settings));
+    this.socket
+      .on('chat:line')
+      .pipe(takeUntilDestroyed())
+      .subscribe((line) => this.applyChatLine(line));
+    this.socket
+      .on('requests:updated')
+      .pipe(takeUntilDestroyed())
+      .subscribe(({ requests }) => {
+        if (this.joined()) this._requests.set(requests);
+      });
+    this.socket
+      .on('skip:updated')
+      .pipe(takeUntilDestroyed())
+      .subscribe((skip) => {
+        if (this.joined()) this._skip.set(skip);
+      });
   }
 
   /** Joins now if connected, otherwise as soon as the connection is up. */
@@ -108,18 +146,42 @@ export class RoomSession {
     if (this.joined()) this._settings.set(settings);
   }
 
+  /**
+   * Takes a chat line from the broadcast or from the ack of one this client sent;
+   * the sender gets both, in either order, so a line already shown is not added again.
+   */
+  applyChatLine(line: ChatLine): void {
+    if (!this.joined() || this._chat().some((l) => l.id === line.id)) return;
+    this._chat.update((lines) => [...lines, line].slice(-CHAT_LINES_KEPT));
+  }
+
+  /**
+   * Takes the vote count from this client's own vote ack. Votes only grow within a
+   * song, so an ack that a newer broadcast overtook (or one for a song no longer
+   * voted on) is not taken; the broadcasts stay the authority.
+   */
+  applySkipVote(skip: SkipVotes): void {
+    const current = this._skip();
+    if (!this.joined() || current?.songId !== skip.songId || skip.voterIds.length <= current.voterIds.length) return;
+    this._skip.set(skip);
+  }
+
   private async send(target: JoinTarget): Promise<void> {
     const attempt = ++this.attempt;
     const result = await this.socket.request('room:join', { ...target, clientToken: clientToken() });
     if (attempt !== this.attempt) return;
     if (result.ok) {
       this._memberId.set(result.memberId);
+      this._personId.set(result.personId);
+      this._name.set(result.name);
       this.takeSnapshot(result);
       this._joining.set(false);
       writeSetting(USERNAME_KEY, target.username);
     } else if (result.error.code !== 'NOT_CONNECTED') {
       this.target = null;
       this._memberId.set(null);
+      this._personId.set(null);
+      this._name.set(null);
       this.takeSnapshot(null);
       this._joining.set(false);
       this._joinError.set(result.error.message);
@@ -133,6 +195,9 @@ export class RoomSession {
     this._playlist.set(snapshot?.playlist ?? []);
     this._playback.set(snapshot?.playback ?? null);
     this._settings.set(snapshot?.settings ?? null);
+    this._chat.set(snapshot?.chat.slice(-CHAT_LINES_KEPT) ?? []);
+    this._requests.set(snapshot?.requests ?? []);
+    this._skip.set(snapshot?.skip ?? null);
     this.playbackChanges.next();
   }
 }

@@ -2,7 +2,7 @@ import { type ComponentFixture, TestBed } from '@angular/core/testing';
 
 import { AudioUnlock } from '../core/audio-unlock';
 import { RoomSession } from '../core/room-session';
-import { FakeSocket, provideFakeSocket, QUIET_ROOM } from '../testing/fake-socket';
+import { FakeSocket, provideFakeSocket, quietJoin } from '../testing/fake-socket';
 import { JoinForm } from './join-form';
 
 describe('JoinForm', () => {
@@ -57,9 +57,7 @@ describe('JoinForm', () => {
   });
 
   it('joins the room with the trimmed name and unlocks audio on the click', async () => {
-    socket.answer('room:join', (_, ack) =>
-      ack({ ok: true, ...QUIET_ROOM, memberId: 'm-1', presence: { roomId: 'lobby', members: [], adminId: null } }),
-    );
+    socket.answer('room:join', (_, ack) => ack(quietJoin('m-1', { roomId: 'lobby', members: [], adminId: null })));
     const unlock = jest.spyOn(TestBed.inject(AudioUnlock), 'unlock');
     await render();
     await typeAndJoin('  Ada ');

@@ -2,13 +2,13 @@ import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import type { Presence } from '@musync/protocol';
 
 import { RoomSession } from '../core/room-session';
-import { FakeSocket, provideFakeSocket, QUIET_ROOM } from '../testing/fake-socket';
+import { FakeSocket, provideFakeSocket, quietJoin } from '../testing/fake-socket';
 import { PeoplePanel } from './people-panel';
 
 const members = {
-  grace: { id: 'm-grace', name: 'Grace', joinedAt: 1000 },
-  ada: { id: 'm-ada', name: 'Ada', joinedAt: 2000 },
-  linus: { id: 'm-linus', name: 'Linus', joinedAt: 3000 },
+  grace: { id: 'm-grace', personId: 'p-grace', name: 'Grace', joinedAt: 1000 },
+  ada: { id: 'm-ada', personId: 'p-ada', name: 'Ada', joinedAt: 2000 },
+  linus: { id: 'm-linus', personId: 'p-linus', name: 'Linus', joinedAt: 3000 },
 };
 
 describe('PeoplePanel', () => {
@@ -21,7 +21,7 @@ describe('PeoplePanel', () => {
     socket = new FakeSocket();
     TestBed.configureTestingModule({ providers: [provideFakeSocket(socket)] });
     socket.serverAccepts();
-    socket.answer('room:join', (_, ack) => ack({ ok: true, ...QUIET_ROOM, memberId: members.ada.id, presence }));
+    socket.answer('room:join', (_, ack) => ack(quietJoin(members.ada.id, presence)));
     TestBed.inject(RoomSession).join('lobby', 'Ada');
     fixture = TestBed.createComponent(PeoplePanel);
     await fixture.whenStable();

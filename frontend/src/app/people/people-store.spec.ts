@@ -1,11 +1,11 @@
 import { TestBed } from '@angular/core/testing';
 
 import { RoomSession } from '../core/room-session';
-import { FakeSocket, provideFakeSocket, QUIET_ROOM } from '../testing/fake-socket';
+import { FakeSocket, provideFakeSocket, quietJoin } from '../testing/fake-socket';
 import { PeopleStore } from './people-store';
 
-const grace = { id: 'm-grace', name: 'Grace', joinedAt: 1000 };
-const ada = { id: 'm-ada', name: 'Ada', joinedAt: 2000 };
+const grace = { id: 'm-grace', personId: 'p-grace', name: 'Grace', joinedAt: 1000 };
+const ada = { id: 'm-ada', personId: 'p-ada', name: 'Ada', joinedAt: 2000 };
 
 describe('PeopleStore', () => {
   let socket: FakeSocket;
@@ -17,7 +17,7 @@ describe('PeopleStore', () => {
     store = TestBed.inject(PeopleStore);
     socket.serverAccepts();
     socket.answer('room:join', (_, ack) =>
-      ack({ ok: true, ...QUIET_ROOM, memberId: ada.id, presence: { roomId: 'lobby', members: [ada, grace], adminId: grace.id } }),
+      ack(quietJoin(ada.id, { roomId: 'lobby', members: [ada, grace], adminId: grace.id })),
     );
     TestBed.inject(RoomSession).join('lobby', 'Ada');
     await new Promise((resolve) => setTimeout(resolve));

@@ -2,7 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import type { Playback } from '@musync/protocol';
 
 import { RoomSession } from '../core/room-session';
-import { FakeSocket, provideFakeSocket } from '../testing/fake-socket';
+import { answerConfigure, FakeSocket, provideFakeSocket } from '../testing/fake-socket';
 import { ADA, GRACE, joinRoom, song, type RoomSetup } from '../testing/joined-room';
 import { PlaybackStore } from './playback-store';
 
@@ -112,7 +112,7 @@ describe('PlaybackStore', () => {
 
     it('follows the control setting when the admin changes it', async () => {
       await joinAs({ me: ADA, admin: GRACE });
-      socket.broadcast('settings:updated', { control: 'admin' });
+      socket.broadcast('settings:updated', { control: 'admin', skipThreshold: 'majority' });
       expect(store.canControl()).toBe(false);
     });
 
@@ -198,7 +198,7 @@ describe('PlaybackStore', () => {
   describe('the control setting', () => {
     it('the admin restricts control, and the room’s answer applies', async () => {
       await joinAs({ me: ADA, admin: ADA });
-      socket.answer('room:configure', ({ control }, ack) => ack({ ok: true, settings: { control } }));
+      answerConfigure(socket);
       store.setControlMode('admin');
       await settle();
       expect(socket.sentPayloads('room:configure')).toEqual([{ control: 'admin' }]);
@@ -220,6 +220,83 @@ describe('PlaybackStore', () => {
       await settle();
       expect(store.refusal()).toBe('Only the admin can do that.');
       expect(store.controlMode()).toBe('everyone');
+    });
+  });
+
+  describe('the vote to skip', () => {
+    const votes = (voterIds: string[], needed: number | null = 2) => ({ songId: 'b', voterIds, needed });
+
+    it('shows the votes for the song on and how many skip it', async () => {
+      await joinAs({ skip: votes(['p-grace']) });
+      expect(store.skipVote()).toEqual({ votes: 1, needed: 2, voted: false });
+      expect(store.canVoteSkip()).toBe(true);
+      socket.broadcast('skip:updated', votes(['p-grace', 'p-x'], 3));
+      expect(store.skipVote()).toEqual({ votes: 2, needed: 3, voted: false });
+    });
+
+    it('sends one vote naming the song, and is done once it counts', async () => {
+      await joinAs({ skip: votes([]) });
+      socket.answer('playback:vote-skip', ({ songId }, ack) => ack({ ok: true, skip: { songId, voterIds: ['p-ada'], needed: 2 } }));
+      store.voteSkip();
+      expect(store.canVoteSkip()).toBe(false); // on its way
+      store.voteSkip();
+      await settle();
+      expect(socket.sentPayloads('playback:vote-skip')).toEqual([{ songId: 'b' }]);
+      expect(store.skipVote()).toEqual({ votes: 1, needed: 2, voted: true });
+      expect(store.canVoteSkip()).toBe(false);
+    });
+
+    it('cannot vote while voting is off, nor with no song on', async () => {
+      await joinAs({ skip: votes([], null), skipThreshold: 'off' });
+      expect(store.skipVote().needed).toBeNull();
+      store.voteSkip();
+      TestBed.inject(RoomSession).applyPlayback(playbackOf({ songId: null, status: 'paused', version: 8 }));
+      socket.broadcast('skip:updated', { songId: null, voterIds: [], needed: 2 });
+      expect(store.canVoteSkip()).toBe(false);
+      store.voteSkip();
+      expect(socket.sentPayloads('playback:vote-skip')).toEqual([]);
+    });
+
+    it('counts no votes of the song before once the next is on', async () => {
+      await joinAs({ skip: votes(['p-ada', 'p-grace']) });
+      expect(store.skipVote().voted).toBe(true);
+      TestBed.inject(RoomSession).applyPlayback(playbackOf({ songId: 'c', version: 8 }));
+      expect(store.skipVote()).toEqual({ votes: 0, needed: 2, voted: false });
+      expect(store.canVoteSkip()).toBe(true);
+    });
+
+    it("shows the server's refusal with the other player messages", async () => {
+      await joinAs({ skip: votes([]) });
+      socket.answer('playback:vote-skip', (_, ack) =>
+        ack({ ok: false, error: { code: 'VOTE_SKIP_OFF', message: 'Vote to skip is off in this room.' } }),
+      );
+      store.voteSkip();
+      await settle();
+      expect(store.refusal()).toBe('Vote to skip is off in this room.');
+      expect(store.canVoteSkip()).toBe(true);
+    });
+
+    it('is off as soon as the setting says so', async () => {
+      await joinAs({ skip: votes(['p-grace']) });
+      socket.broadcast('settings:updated', { control: 'everyone', skipThreshold: 'off' });
+      expect(store.skipVote().needed).toBeNull();
+      expect(store.canVoteSkip()).toBe(false);
+    });
+
+    it('the admin changes the threshold, sending only that setting', async () => {
+      await joinAs({ me: ADA, admin: ADA, control: 'admin' });
+      answerConfigure(socket, { control: 'admin', skipThreshold: 'majority' });
+      store.setSkipThreshold(3);
+      await settle();
+      expect(socket.sentPayloads('room:configure')).toEqual([{ skipThreshold: 3 }]);
+      expect(store.skipThreshold()).toBe(3);
+      expect(store.controlMode()).toBe('admin');
+    });
+
+    it('a listener cannot change the threshold', async () => {
+      await joinAs({ me: ADA, admin: GRACE });
+      store.setSkipThreshold('off');
+      expect(socket.sentPayloads('room:configure')).toEqual([]);
     });
   });
 });

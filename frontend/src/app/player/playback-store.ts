@@ -1,5 +1,5 @@
 import { DestroyRef, Service, computed, inject, signal } from '@angular/core';
-import { positionAt, type ControlMode, type Song } from '@musync/protocol';
+import { positionAt, type ControlMode, type SettingsRequest, type SkipThreshold, type Song } from '@musync/protocol';
 
 import { ClockSync } from '../core/clock-sync';
 import { RoomSession } from '../core/room-session';
@@ -18,6 +18,15 @@ type PlaybackCommand =
   | 'playback:seek'
   | 'playback:select';
 
+/** The vote to skip the song on now, as the player shows it. */
+export interface SkipVoteState {
+  readonly votes: number;
+  /** Votes that skip it; null while voting is off. */
+  readonly needed: number | null;
+  /** This person voted to skip it. */
+  readonly voted: boolean;
+}
+
 /**
  * The room's playback as the player and the playlist show it, and the user's
  * intents as commands. The client hides what the user may not do; the server
@@ -30,6 +39,8 @@ export class PlaybackStore {
   private readonly clock = inject(ClockSync);
   private readonly now = signal(0);
   private readonly _refusal = signal<string | null>(null);
+  /** The song a vote to skip is on its way for. */
+  private readonly votingFor = signal<string | null>(null);
 
   readonly playlist = this.session.playlist;
   readonly playback = this.session.playback;
@@ -58,6 +69,22 @@ export class PlaybackStore {
   readonly canControl = computed(() => this.controlMode() === 'everyone' || this.isAdmin());
   /** The progress bar: the admin only. */
   readonly canSeek = computed(() => this.isAdmin() && this.song() !== null);
+  readonly skipThreshold = computed<SkipThreshold>(() => this.session.settings()?.skipThreshold ?? 'majority');
+  readonly skipVote = computed<SkipVoteState>(() => {
+    const skip = this.session.skip();
+    const me = this.session.personId();
+    // Votes for another song (one that just ended) count for nothing on this one.
+    const voters = skip !== null && skip.songId === this.song()?.id ? skip.voterIds : [];
+    // The setting is the word on "off" even before the server's skip:updated follows it.
+    const needed = this.skipThreshold() === 'off' ? null : (skip?.needed ?? null);
+    return { votes: voters.length, needed, voted: me !== null && voters.includes(me) };
+  });
+  /** Anyone may vote once per song, whoever controls playback, while voting is on. */
+  readonly canVoteSkip = computed(() => {
+    const songId = this.song()?.id;
+    const vote = this.skipVote();
+    return songId !== undefined && vote.needed !== null && !vote.voted && this.votingFor() !== songId;
+  });
   /** The message of the last refused command, until the next one. */
   readonly refusal = this._refusal.asReadonly();
 
@@ -112,10 +139,32 @@ export class PlaybackStore {
     if (this.canControl()) void this.send('playback:select', { songId });
   }
 
+  /** Names the song it is for, so a vote cast just as the song changed counts for nothing. */
+  voteSkip(): void {
+    const songId = this.song()?.id;
+    if (songId === undefined || !this.canVoteSkip()) return;
+    this._refusal.set(null);
+    this.votingFor.set(songId);
+    void this.socket.request('playback:vote-skip', { songId }).then((result) => {
+      this.votingFor.set(null);
+      if (result.ok) this.session.applySkipVote(result.skip);
+      else this._refusal.set(result.error.message);
+    });
+  }
+
   setControlMode(control: ControlMode): void {
+    this.configure({ control });
+  }
+
+  setSkipThreshold(skipThreshold: SkipThreshold): void {
+    this.configure({ skipThreshold });
+  }
+
+  /** Sends only the setting that changed: another admin action may have changed the rest meanwhile. */
+  private configure(change: SettingsRequest): void {
     if (!this.isAdmin()) return;
     this._refusal.set(null);
-    void this.socket.request('room:configure', { control }).then((result) => {
+    void this.socket.request('room:configure', change).then((result) => {
       if (result.ok) this.session.applySettings(result.settings);
       else this._refusal.set(result.error.message);
     });

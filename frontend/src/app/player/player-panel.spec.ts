@@ -3,7 +3,7 @@ import type { Playback } from '@musync/protocol';
 
 import { AudioUnlock } from '../core/audio-unlock';
 import { FakeAudioContext, installFakeAudioContext, installFakeAudioFetch } from '../testing/fake-audio';
-import { FakeSocket, provideFakeSocket } from '../testing/fake-socket';
+import { answerConfigure, FakeSocket, provideFakeSocket } from '../testing/fake-socket';
 import { ADA, GRACE, joinRoom, song, type RoomSetup } from '../testing/joined-room';
 import { PlayerPanel } from './player-panel';
 
@@ -224,7 +224,7 @@ describe('PlayerPanel', () => {
   describe('the control setting', () => {
     it('is offered to the admin, and changes who controls playback', async () => {
       await render({ me: ADA, admin: ADA });
-      socket.answer('room:configure', ({ control }, ack) => ack({ ok: true, settings: { control } }));
+      answerConfigure(socket);
       const select = byTestId<HTMLSelectElement>('control-mode-select');
       expect(select?.value).toBe('everyone');
       select!.value = 'admin';
@@ -237,6 +237,73 @@ describe('PlayerPanel', () => {
     it('is not offered to anyone else', async () => {
       await render({ me: ADA, admin: GRACE });
       expect(byTestId('control-mode-select')).toBeNull();
+    });
+  });
+
+  describe('vote to skip', () => {
+    const votes = (voterIds: string[], needed: number | null = 2) => ({ songId: 'a', voterIds, needed });
+    const voteButton = (): HTMLButtonElement => byTestId<HTMLButtonElement>('vote-skip-button')!;
+
+    it('shows the votes so far and how many skip the song, and counts yours once', async () => {
+      await render({ me: ADA, admin: GRACE, control: 'admin', skip: votes(['p-grace'], 3) });
+      // Listeners vote even where only the admin controls playback.
+      expect(voteButton().textContent?.trim()).toBe('Skip (1/3)');
+      expect(voteButton().disabled).toBe(false);
+      socket.answer('playback:vote-skip', ({ songId }, ack) => {
+        const skip = { songId, voterIds: ['p-grace', 'p-ada'], needed: 3 };
+        socket.broadcast('skip:updated', skip);
+        ack({ ok: true, skip });
+      });
+      voteButton().click();
+      await update();
+      expect(socket.sentPayloads('playback:vote-skip')).toEqual([{ songId: 'a' }]);
+      expect(voteButton().textContent?.trim()).toBe('Skip (2/3)');
+      expect(voteButton().disabled).toBe(true);
+      expect(voteButton().getAttribute('aria-pressed')).toBe('true');
+      expect(voteButton().title).toBe('You voted to skip this song (2 of 3 votes)');
+    });
+
+    it('is off, and says so, when the room turned voting off', async () => {
+      await render({ skip: votes([], null), skipThreshold: 'off' });
+      expect(voteButton().textContent?.trim()).toBe('Skip (off)');
+      expect(voteButton().disabled).toBe(true);
+      expect(voteButton().title).toBe('Vote to skip is off in this room');
+    });
+
+    it('shows a refused vote with the player messages', async () => {
+      await render({ skip: votes([]) });
+      socket.answer('playback:vote-skip', (_, ack) =>
+        ack({ ok: false, error: { code: 'VOTE_SKIP_OFF', message: 'Vote to skip is off in this room.' } }),
+      );
+      voteButton().click();
+      await update();
+      expect(text('control-error')).toBe('Vote to skip is off in this room.');
+    });
+
+    it('the admin sets the threshold beside the control setting: off, majority or a number', async () => {
+      await render({ me: ADA, admin: ADA, skip: votes([]) });
+      answerConfigure(socket);
+      const select = byTestId<HTMLSelectElement>('skip-threshold-select')!;
+      expect(select.value).toBe('majority');
+      expect([...select.options].map((o) => o.value)).toEqual(['off', 'majority', '1', '2', '3', '4', '5', '6', '8', '10']);
+      select.value = '3';
+      select.dispatchEvent(new Event('change'));
+      await update();
+      select.value = 'off';
+      select.dispatchEvent(new Event('change'));
+      await update();
+      expect(socket.sentPayloads('room:configure')).toEqual([{ skipThreshold: 3 }, { skipThreshold: 'off' }]);
+      expect(select.value).toBe('off');
+    });
+
+    it('lists an unusual threshold the room already has', async () => {
+      await render({ me: ADA, admin: ADA, skipThreshold: 7 });
+      expect(byTestId<HTMLSelectElement>('skip-threshold-select')?.value).toBe('7');
+    });
+
+    it('offers a listener no threshold setting', async () => {
+      await render({ me: ADA, admin: GRACE });
+      expect(byTestId('skip-threshold-select')).toBeNull();
     });
   });
 });

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import type { ControlMode } from '@musync/protocol';
+import { SKIP_THRESHOLD_MAX, type ControlMode, type SkipThreshold } from '@musync/protocol';
 
 import { AudioEngine } from '../core/audio-engine';
 import { AudioUnlock } from '../core/audio-unlock';
@@ -8,6 +8,9 @@ import { OUTPUT_DELAY_MAX_MS, OutputDelay } from '../core/output-delay';
 import { bindMediaSession } from './media-session';
 import { PlaybackStore } from './playback-store';
 import { formatSongTime } from './song-time';
+
+/** The fixed vote counts the admin picks from; a larger one set elsewhere is listed too. */
+const SKIP_COUNTS = [1, 2, 3, 4, 5, 6, 8, 10];
 
 /** Keys typed into these mean text or the control's own action, never play/pause. */
 const TYPING_TARGETS = new Set(['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON', 'A']);
@@ -51,6 +54,20 @@ export class PlayerPanel {
   });
   protected readonly outputDelayMs = this.outputDelay.ms;
   protected readonly outputDelayMax = OUTPUT_DELAY_MAX_MS;
+  protected readonly skipLabel = computed(() => {
+    const { votes, needed } = this.store.skipVote();
+    return needed === null ? 'Skip (off)' : `Skip (${votes}/${needed})`;
+  });
+  protected readonly skipTitle = computed(() => {
+    const { votes, needed, voted } = this.store.skipVote();
+    if (needed === null) return 'Vote to skip is off in this room';
+    if (voted) return `You voted to skip this song (${votes} of ${needed} votes)`;
+    return `Vote to skip this song: ${votes} of ${needed} votes so far`;
+  });
+  protected readonly skipCounts = computed(() => {
+    const threshold = this.store.skipThreshold();
+    return typeof threshold === 'number' && !SKIP_COUNTS.includes(threshold) ? [...SKIP_COUNTS, threshold].sort((a, b) => a - b) : SKIP_COUNTS;
+  });
 
   constructor() {
     bindMediaSession();
@@ -77,6 +94,13 @@ export class PlayerPanel {
 
   protected setControlMode(value: string): void {
     if (value === 'everyone' || value === 'admin') this.store.setControlMode(value satisfies ControlMode);
+  }
+
+  protected setSkipThreshold(value: string): void {
+    const count = Number(value);
+    const threshold: SkipThreshold | null =
+      value === 'off' || value === 'majority' ? value : Number.isInteger(count) && count >= 1 && count <= SKIP_THRESHOLD_MAX ? count : null;
+    if (threshold !== null) this.store.setSkipThreshold(threshold);
   }
 
   protected onKey(event: KeyboardEvent): void {

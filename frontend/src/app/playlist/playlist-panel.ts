@@ -1,9 +1,10 @@
 import {
   ChangeDetectionStrategy,
   Component,
-  type ElementRef,
+  ElementRef,
   Injector,
   afterNextRender,
+  afterRenderEffect,
   computed,
   inject,
   signal,
@@ -22,6 +23,7 @@ import { PlaylistStore } from './playlist-store';
 export class PlaylistPanel {
   protected readonly store = inject(PlaylistStore);
   private readonly injector = inject(Injector);
+  private readonly host: HTMLElement = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
   private readonly keepButton = viewChild<ElementRef<HTMLButtonElement>>('keep');
   /** The button that opened the question, to give focus back when it closes unanswered. */
   private asker: HTMLElement | null = null;
@@ -33,6 +35,18 @@ export class PlaylistPanel {
     return `${count} ${count === 1 ? 'song' : 'songs'}`;
   });
   protected readonly formatTime = formatSongTime;
+
+  constructor() {
+    afterRenderEffect({
+      read: () => {
+        const songId = this.store.revealed()?.songId;
+        if (songId === undefined) return;
+        const row = [...this.host.querySelectorAll<HTMLElement>('[data-testid="playlist-item"]')].find((item) => item.dataset['songId'] === songId);
+        // jsdom has no scrollIntoView.
+        row?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+      },
+    });
+  }
 
   protected askRemove(songId: string, asker: HTMLElement): void {
     this.asker = asker;

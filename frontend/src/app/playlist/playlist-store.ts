@@ -9,6 +9,9 @@ interface RemoveRefusal {
   readonly message: string;
 }
 
+/** How long a song shown from elsewhere (a fulfilled request) stays highlighted. */
+const REVEAL_MS = 2500;
+
 /** The room's songs in order, which one is on, picking one to play, and the admin removing one. */
 @Service()
 export class PlaylistStore {
@@ -16,6 +19,7 @@ export class PlaylistStore {
   private readonly socket = inject(SocketClient);
   private readonly _removing = signal<ReadonlySet<string>>(new Set());
   private readonly _removeRefusal = signal<RemoveRefusal | null>(null);
+  private readonly _revealed = signal<{ readonly songId: string } | null>(null);
 
   readonly songs = this.playback.playlist;
   readonly count = computed(() => this.songs().length);
@@ -27,9 +31,21 @@ export class PlaylistStore {
   readonly removing = this._removing.asReadonly();
   /** The last refused removal, until the next attempt. */
   readonly removeRefusal = this._removeRefusal.asReadonly();
+  /** A song another panel pointed at, for the playlist to scroll to and highlight for a moment. */
+  readonly revealed = this._revealed.asReadonly();
 
   select(songId: string): void {
     this.playback.select(songId);
+  }
+
+  /** Shows the song in the playlist without playing it: playing is the room's business, looking is not. */
+  reveal(songId: string): void {
+    // A new object each time, so showing the same song again scrolls to it again.
+    const revealed = { songId };
+    this._revealed.set(revealed);
+    setTimeout(() => {
+      if (this._revealed() === revealed) this._revealed.set(null);
+    }, REVEAL_MS);
   }
 
   /** The song leaves the list when the server's playlist:updated says so, for everyone at once. */

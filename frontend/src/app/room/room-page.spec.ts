@@ -4,7 +4,7 @@ import { RouterTestingHarness } from '@angular/router/testing';
 import { DEFAULT_ROOM_ID } from '@musync/protocol';
 
 import { routes } from '../app.routes';
-import { FakeSocket, provideFakeSocket, QUIET_ROOM } from '../testing/fake-socket';
+import { FakeSocket, provideFakeSocket, quietJoin } from '../testing/fake-socket';
 import { RoomPage } from './room-page';
 
 describe('RoomPage', () => {
@@ -14,6 +14,19 @@ describe('RoomPage', () => {
     const harness = await RouterTestingHarness.create();
     await harness.navigateByUrl(url, RoomPage);
     return harness.routeNativeElement as HTMLElement;
+  }
+
+  /** Opens `url` and joins with `name` typed into the prompt. */
+  async function openAndJoin(url: string, name: string): Promise<HTMLElement> {
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl(url, RoomPage);
+    const root = harness.routeNativeElement as HTMLElement;
+    const input = byTestId(root, 'username-input') as HTMLInputElement;
+    input.value = name;
+    input.dispatchEvent(new Event('input'));
+    byTestId(root, 'join-button')?.click();
+    await harness.fixture.whenStable();
+    return root;
   }
 
   const byTestId = (root: HTMLElement, testId: string): HTMLElement | null =>
@@ -39,6 +52,19 @@ describe('RoomPage', () => {
     expect(byTestId(root, 'room-id')?.textContent).toBe('jazz-night_2');
   });
 
+  it('shows the name the server gave, numbered when it was taken', async () => {
+    socket.serverAccepts();
+    socket.answer('room:join', ({ roomId }, ack) =>
+      ack({
+        ...quietJoin('m-2', { roomId, members: [{ id: 'm-2', personId: 'p-2', name: 'Ada (2)', joinedAt: 1 }], adminId: 'm-2' }),
+        name: 'Ada (2)',
+      }),
+    );
+    const root = await openAndJoin('/r/jazz', 'Ada');
+    expect(byTestId(root, 'my-name')?.textContent).toBe('Ada (2)');
+    expect(byTestId(root, 'my-name')?.tagName).toBe('BDI');
+  });
+
   it('explains an invalid room id instead of offering to join', async () => {
     const root = await open('/r/not.a.room');
     expect(root.querySelector('[role="alert"]')?.textContent).toContain('room id may only hold letters');
@@ -48,17 +74,9 @@ describe('RoomPage', () => {
   it('joins the room from the URL and then shows who is there', async () => {
     socket.serverAccepts();
     socket.answer('room:join', ({ roomId, username }, ack) =>
-      ack({ ok: true, ...QUIET_ROOM, memberId: 'm-1', presence: { roomId, members: [{ id: 'm-1', name: username, joinedAt: 1 }], adminId: 'm-1' } }),
+      ack(quietJoin('m-1', { roomId, members: [{ id: 'm-1', personId: 'p-1', name: username, joinedAt: 1 }], adminId: 'm-1' })),
     );
-    const harness = await RouterTestingHarness.create();
-    await harness.navigateByUrl('/r/jazz', RoomPage);
-    const root = harness.routeNativeElement as HTMLElement;
-
-    const input = byTestId(root, 'username-input') as HTMLInputElement;
-    input.value = 'Ada';
-    input.dispatchEvent(new Event('input'));
-    byTestId(root, 'join-button')?.click();
-    await harness.fixture.whenStable();
+    const root = await openAndJoin('/r/jazz', 'Ada');
 
     expect(socket.sentPayloads('room:join')).toEqual([expect.objectContaining({ roomId: 'jazz', username: 'Ada' })]);
     expect(byTestId(root, 'username-input')).toBeNull();
@@ -68,5 +86,8 @@ describe('RoomPage', () => {
     expect(byTestId(root, 'playlist-count')?.textContent).toBe('0 songs');
     // Alone in the room, Ada is its admin.
     expect(byTestId(root, 'upload-panel')).not.toBeNull();
+    expect(byTestId(root, 'chat-panel')).not.toBeNull();
+    expect(byTestId(root, 'requests-panel')).not.toBeNull();
+    expect(byTestId(root, 'my-name')?.textContent).toBe('Ada');
   });
 });

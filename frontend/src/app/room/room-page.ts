@@ -3,10 +3,12 @@ import { RouterLink } from '@angular/router';
 import { DEFAULT_ROOM_ID, RoomIdSchema } from '@musync/protocol';
 
 import { RoomSession } from '../core/room-session';
+import { ChatPanel } from '../chat/chat-panel';
 import { JoinForm } from '../join/join-form';
 import { PeoplePanel } from '../people/people-panel';
 import { PlayerPanel } from '../player/player-panel';
 import { PlaylistPanel } from '../playlist/playlist-panel';
+import { RequestsPanel } from '../requests/requests-panel';
 import { ConnectionStatus } from '../status/connection-status';
 import { UploadPanel } from '../upload/upload-panel';
 
@@ -16,7 +18,7 @@ type RoomChoice =
 
 @Component({
   selector: 'app-room-page',
-  imports: [ConnectionStatus, JoinForm, PeoplePanel, PlayerPanel, PlaylistPanel, RouterLink, UploadPanel],
+  imports: [ChatPanel, ConnectionStatus, JoinForm, PeoplePanel, PlayerPanel, PlaylistPanel, RequestsPanel, RouterLink, UploadPanel],
   templateUrl: './room-page.html',
   styleUrl: './room-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -36,5 +38,6 @@ export class RoomPage {
       : { valid: false, id: room, problem: parsed.error.issues[0]?.message ?? 'invalid room id' };
   });
   protected readonly joined = this.session.joined;
+  protected readonly name = this.session.name;
   protected readonly defaultRoomId = DEFAULT_ROOM_ID;
 }

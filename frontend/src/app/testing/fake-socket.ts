@@ -1,5 +1,5 @@
 import type { Provider } from '@angular/core';
-import type { ClientEventName, ServerEventName, ServerEventPayload } from '@musync/protocol';
+import type { ClientEventName, JoinResult, Presence, RoomSettings, ServerEventName, ServerEventPayload } from '@musync/protocol';
 
 import { type RequestAck, type RequestPayload, SOCKET_FACTORY, type SocketConnection } from '../core/socket-client';
 
@@ -94,9 +94,30 @@ export function provideFakeSocket(socket: FakeSocket): Provider {
   return { provide: SOCKET_FACTORY, useValue: () => socket as unknown as SocketConnection };
 }
 
-/** The rest of a join snapshot for a room with no songs yet. */
+/** The rest of a join snapshot for a room with no songs, chat or requests yet. */
 export const QUIET_ROOM = {
   playlist: [],
   playback: { songId: null, status: 'paused', position: 0, anchor: 0, version: 0 },
-  settings: { control: 'everyone' },
+  settings: { control: 'everyone', skipThreshold: 'majority' },
+  chat: [],
+  requests: [],
+  skip: { songId: null, voterIds: [], needed: null },
 } as const;
+
+/**
+ * A successful join ack into a quiet room for member `memberId` of `presence`:
+ * its person id and name come from its entry there (`p-<memberId>` and "Ada" without one).
+ */
+export function quietJoin(memberId: string, presence: Presence): { readonly ok: true } & JoinResult {
+  const me = presence.members.find((m) => m.id === memberId);
+  return { ok: true, ...QUIET_ROOM, memberId, personId: me?.personId ?? `p-${memberId}`, name: me?.name ?? 'Ada', presence };
+}
+
+/** The server's side of `room:configure`: each partial change merges into the room's settings and is acked whole. */
+export function answerConfigure(socket: FakeSocket, initial: RoomSettings = QUIET_ROOM.settings): void {
+  let settings = initial;
+  socket.answer('room:configure', (change, ack) => {
+    settings = { ...settings, ...change };
+    ack({ ok: true, settings });
+  });
+}

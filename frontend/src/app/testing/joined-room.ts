@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import type { ControlMode, Member, Playback, Song } from '@musync/protocol';
+import type { ChatLine, ChatNotice, ControlMode, Member, Playback, SkipThreshold, SkipVotes, Song, SongRequest } from '@musync/protocol';
 
 import { RoomSession } from '../core/room-session';
 import type { FakeSocket } from './fake-socket';
@@ -15,8 +15,39 @@ export const song = (id: string, change: Partial<Song> = {}): Song => ({
   ...change,
 });
 
-export const ADA: Member = { id: 'm-ada', name: 'Ada', joinedAt: 1000 };
-export const GRACE: Member = { id: 'm-grace', name: 'Grace', joinedAt: 500 };
+/** A chat message from `from` (Ada unless told), at server time `at`. */
+export const message = (id: string, text: string, change: Partial<Extract<ChatLine, { kind: 'message' }>> = {}): ChatLine => ({
+  kind: 'message',
+  id,
+  at: 1_700_000_000_000,
+  personId: 'p-ada',
+  name: 'Ada',
+  admin: false,
+  text,
+  ...change,
+});
+
+export const notice = (id: string, what: ChatNotice, at = 1_700_000_000_000): ChatLine => ({ kind: 'notice', id, at, notice: what });
+
+/** A pending request for "<title>" by Grace, with no votes. */
+export const songRequest = (id: string, change: Partial<SongRequest> = {}): SongRequest => ({
+  id,
+  title: `Wish ${id.toUpperCase()}`,
+  artist: null,
+  note: null,
+  requesterId: 'p-grace',
+  requester: 'Grace',
+  at: 1_700_000_000_000,
+  status: 'pending',
+  voterIds: [],
+  answer: null,
+  decidedAt: null,
+  songId: null,
+  ...change,
+});
+
+export const ADA: Member = { id: 'm-ada', personId: 'p-ada', name: 'Ada', joinedAt: 1000 };
+export const GRACE: Member = { id: 'm-grace', personId: 'p-grace', name: 'Grace', joinedAt: 500 };
 
 export interface RoomSetup {
   /** Who this client joins as (default Ada). */
@@ -25,6 +56,10 @@ export interface RoomSetup {
   readonly playlist?: readonly Song[];
   readonly playback?: Playback;
   readonly control?: ControlMode;
+  readonly skipThreshold?: SkipThreshold;
+  readonly skip?: SkipVotes;
+  readonly chat?: readonly ChatLine[];
+  readonly requests?: readonly SongRequest[];
 }
 
 /**
@@ -39,10 +74,15 @@ export async function joinRoom(socket: FakeSocket, setup: RoomSetup = {}): Promi
     ack({
       ok: true,
       memberId: me.id,
+      personId: me.personId,
+      name: me.name,
       presence: { roomId: 'lobby', members, adminId: admin.id },
       playlist: setup.playlist ?? [],
       playback: setup.playback ?? { songId: null, status: 'paused', position: 0, anchor: 0, version: 0 },
-      settings: { control: setup.control ?? 'everyone' },
+      settings: { control: setup.control ?? 'everyone', skipThreshold: setup.skipThreshold ?? 'majority' },
+      chat: setup.chat ?? [],
+      requests: setup.requests ?? [],
+      skip: setup.skip ?? { songId: setup.playback?.songId ?? null, voterIds: [], needed: null },
     }),
   );
   if (!socket.connected) socket.serverAccepts();

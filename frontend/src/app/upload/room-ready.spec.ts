@@ -1,7 +1,7 @@
 import { Injector, runInInjectionContext } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 
-import { FakeSocket, provideFakeSocket, QUIET_ROOM } from '../testing/fake-socket';
+import { FakeSocket, provideFakeSocket, quietJoin } from '../testing/fake-socket';
 import { ADA, joinRoom } from '../testing/joined-room';
 import { injectRoomReady } from './room-ready';
 
@@ -35,7 +35,7 @@ describe('injectRoomReady', () => {
     whenReady();
     let answerJoin: (() => void) | undefined;
     socket.answer('room:join', (_, ack) => {
-      answerJoin = () => ack({ ok: true, ...QUIET_ROOM, memberId: ADA.id, presence: { roomId: 'lobby', members: [ADA], adminId: ADA.id } });
+      answerJoin = () => ack(quietJoin(ADA.id, { roomId: 'lobby', members: [ADA], adminId: ADA.id }));
     });
 
     socket.serverAccepts();

@@ -2,7 +2,7 @@ import { type ComponentFixture, TestBed } from '@angular/core/testing';
 
 import { FakeSocket, provideFakeSocket } from '../testing/fake-socket';
 import { FakeUploadServer } from '../testing/fake-upload-server';
-import { ADA, GRACE, joinRoom, type RoomSetup } from '../testing/joined-room';
+import { ADA, GRACE, joinRoom, song, songRequest, type RoomSetup } from '../testing/joined-room';
 import { UploadPanel } from './upload-panel';
 
 const audioFile = (name: string, size: number): File => new File([new Uint8Array(size).fill(7)], name, { type: 'audio/mpeg' });
@@ -154,5 +154,57 @@ describe('UploadPanel', () => {
     await fixture.whenStable();
     expect(items()).toEqual([]);
     expect(byTestId('upload-overall')).toBeNull();
+  });
+
+  describe('a finished upload fulfils a request', () => {
+    const approved = songRequest('r1', { title: 'So What', status: 'approved' });
+
+    it('offers the approved requests on the row, and marks the one picked fulfilled by the new song', async () => {
+      await render({ requests: [approved, songRequest('r2', { title: 'Still waiting' })] });
+      socket.answer('requests:fulfil', ({ requestId, songId }, ack) => {
+        const request = { ...approved, status: 'fulfilled' as const, songId };
+        socket.broadcast('playlist:updated', { songs: [{ ...song('x'), id: songId }] });
+        socket.broadcast('requests:updated', { requests: [request] });
+        ack({ ok: true, request: { ...request, id: requestId } });
+      });
+      await pick(audioFile('so-what.wav', 4));
+      const row = item('so-what.wav');
+      const select = byTestId<HTMLSelectElement>('upload-fulfil-select', row)!;
+      expect([...select.options].map((o) => o.textContent)).toEqual(['Fulfils request…', 'So What']);
+      expect(byTestId<HTMLButtonElement>('upload-fulfil', row)?.disabled).toBe(true);
+
+      select.value = 'r1';
+      select.dispatchEvent(new Event('change'));
+      await fixture.whenStable();
+      byTestId('upload-fulfil', row)?.click();
+      await refresh();
+      // The fake server names songs after the file.
+      expect(socket.sentPayloads('requests:fulfil')).toEqual([{ requestId: 'r1', songId: 'so-what.wav' }]);
+      expect(byTestId('upload-fulfilled', row)?.textContent).toBe('Fulfils the request for “So What”');
+      expect(byTestId('upload-fulfil-select', row)).toBeNull(); // no approved request left
+    });
+
+    it("shows the server's refusal on the row", async () => {
+      await render({ requests: [approved] });
+      socket.answer('requests:fulfil', (_, ack) =>
+        ack({ ok: false, error: { code: 'SONG_NOT_FOUND', message: 'That song is not in the playlist.' } }),
+      );
+      await pick(audioFile('late.wav', 4));
+      const select = byTestId<HTMLSelectElement>('upload-fulfil-select', item('late.wav'))!;
+      select.value = 'r1';
+      select.dispatchEvent(new Event('change'));
+      await fixture.whenStable();
+      byTestId('upload-fulfil', item('late.wav'))?.click();
+      await refresh();
+      const error = byTestId('upload-fulfil-error', item('late.wav'));
+      expect(error?.getAttribute('role')).toBe('alert');
+      expect(error?.textContent).toBe('That song is not in the playlist.');
+    });
+
+    it('offers nothing while no request is approved', async () => {
+      await render({ requests: [songRequest('r2')] });
+      await pick(audioFile('plain.wav', 4));
+      expect(byTestId('upload-fulfil-select')).toBeNull();
+    });
   });
 });

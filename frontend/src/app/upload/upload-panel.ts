@@ -1,5 +1,7 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 
+import { RequestsStore } from '../requests/requests-store';
+
 import { formatBytes, formatRate, formatTimeLeft, percentOf } from './transfer-format';
 import { type UploadStatus, UploadStore, isActive } from './upload-store';
 
@@ -26,6 +28,9 @@ const STATUS_TEXT: Record<UploadStatus, string> = {
 })
 export class UploadPanel {
   protected readonly store = inject(UploadStore);
+  protected readonly requests = inject(RequestsStore);
+  /** The approved request picked on each finished upload's row, by job id. */
+  protected readonly fulfilPicks = signal<ReadonlyMap<string, string>>(new Map());
   /** Files are being dragged over the drop zone. */
   protected readonly dragging = signal(false);
   protected readonly accept = ACCEPT;
@@ -35,6 +40,24 @@ export class UploadPanel {
   protected readonly formatBytes = formatBytes;
   protected readonly formatRate = formatRate;
   protected readonly formatTimeLeft = formatTimeLeft;
+
+  protected pickRequest(jobId: string, requestId: string): void {
+    this.fulfilPicks.update((picks) => new Map([...picks, [jobId, requestId]]));
+  }
+
+  /** The uploaded song fulfils the request picked on its row; the row and the request then say so. */
+  protected fulfil(jobId: string, songId: string): void {
+    const requestId = this.fulfilPicks().get(jobId);
+    if (requestId) this.requests.fulfil(requestId, songId);
+  }
+
+  /** The titles of the requests this song fulfilled. */
+  protected fulfilledBy(songId: string): string[] {
+    return this.requests
+      .entries()
+      .filter((r) => r.status === 'fulfilled' && r.song?.id === songId)
+      .map((r) => r.title);
+  }
 
   protected pick(input: HTMLInputElement): void {
     this.store.add([...(input.files ?? [])]);

@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { FakeSocket, provideFakeSocket, QUIET_ROOM } from '../testing/fake-socket';
+import { FakeSocket, provideFakeSocket, quietJoin } from '../testing/fake-socket';
 import { FakeUploadServer } from '../testing/fake-upload-server';
 import { ADA, GRACE, joinRoom } from '../testing/joined-room';
 import { type UploadJob, UploadStore } from './upload-store';
@@ -41,11 +41,12 @@ describe('UploadStore', () => {
 
   afterEach(() => jest.useRealTimers());
 
-  it('sends every byte of a file, in order, and marks it done', async () => {
+  it('sends every byte of a file, in order, and marks it done with the song it became', async () => {
     await joinAs();
     store.add([audioFile('one.mp3', 10)]);
     await settle();
-    expect(job('one.mp3')).toMatchObject({ status: 'done', sentBytes: 10, size: 10, error: null });
+    // The song it became, named by the fake server after the file.
+    expect(job('one.mp3')).toMatchObject({ status: 'done', sentBytes: 10, size: 10, error: null, songId: 'one.mp3' });
     expect(server.finished.get('one.mp3')).toEqual(bytesOf(10));
     expect(socket.sentPayloads('upload:start')).toEqual([{ name: 'one.mp3', size: 10, type: 'audio/mpeg' }]);
   });
@@ -164,7 +165,7 @@ describe('UploadStore', () => {
     let answerJoin: (() => void) | undefined;
     const rejoin = socket.sentPayloads('room:join').length;
     socket.answer('room:join', (_, ack) => {
-      answerJoin = () => ack({ ok: true, ...QUIET_ROOM, memberId: ADA.id, presence: { roomId: 'lobby', members: [ADA], adminId: ADA.id } });
+      answerJoin = () => ack(quietJoin(ADA.id, { roomId: 'lobby', members: [ADA], adminId: ADA.id }));
     });
     const startsBefore = socket.sentPayloads('upload:start').length;
     server.holdChunks = false;

@@ -31,6 +31,8 @@ export interface UploadJob {
   /** Over the last few seconds; null until measured, and while waiting. */
   readonly bytesPerSecond: number | null;
   readonly secondsLeft: number | null;
+  /** The playlist song a finished upload became. */
+  readonly songId: string | null;
 }
 
 /** The current batch: every file added since the list last had nothing in progress, less the failed and cancelled. */
@@ -122,6 +124,7 @@ export class UploadStore {
       error: null,
       bytesPerSecond: null,
       secondsLeft: null,
+      songId: null,
     };
     // The server refuses an empty file too, but only after a round trip; the type is
     // left to it: it sniffs the bytes, so nothing is skipped by its extension here.
@@ -156,7 +159,8 @@ export class UploadStore {
     })
       .then(
         // Even after a late cancel: the song is in the playlist now, so the job says so.
-        () => this.update(id, { status: 'done', sentBytes: file.size, error: null, bytesPerSecond: null, secondsLeft: null }),
+        (song) =>
+          this.update(id, { status: 'done', songId: song.id, sentBytes: file.size, error: null, bytesPerSecond: null, secondsLeft: null }),
         (error: unknown) => {
           if (!(error instanceof UploadFailed && error.code === 'CANCELLED')) {
             this.updateActive(id, { status: 'failed', error: failureMessage(file.name, error), bytesPerSecond: null, secondsLeft: null });
