@@ -24,6 +24,7 @@ import { MediaStore } from '../media/media.store.js';
 import { RoomService } from '../room/room.service.js';
 import { requireAdmin } from '../room/room.state.js';
 import { RoomStore } from '../room/room.store.js';
+import { ChunkWriter } from './chunk-writer.js';
 import { SNIFF_BYTES, sniffAudio } from './sniff.js';
 import { UploadRecords, type UploadRecord } from './upload.records.js';
 
@@ -37,12 +38,14 @@ const DISK_CHECK_BYTES = 4 * 1024 * 1024;
 /** An unfinished upload in this process. Every file operation on it runs through `queue`, one at a time. */
 interface Upload {
   readonly record: UploadRecord;
-  /** Bytes written so far (the temp file's length). */
-  offset: number;
+  /** Bytes taken, in order, and hashed; the writer puts them on disk a little later. */
+  accepted: number;
+  /** Appends the taken chunks to the temp file; `writer.written` is what is on disk. */
+  readonly writer: ChunkWriter;
   /** Last activity (ms since epoch); the sweep expires uploads idle for UPLOAD_TTL_MS. */
   touchedAt: number;
   file: FileHandle | null;
-  /** SHA-256 of bytes [0, offset), fed as chunks arrive; rebuilt from the file after a restart. */
+  /** SHA-256 of bytes [0, accepted), fed as chunks arrive; rebuilt from the file after a restart. */
   hash: Hash | null;
   queue: Promise<unknown>;
   gone: boolean;
@@ -89,16 +92,7 @@ export class UploadService implements OnModuleInit, OnModuleDestroy {
         continue;
       }
       if (stats.size > record.size) await truncate(part, record.size);
-      this.uploads.set(record.id, {
-        record,
-        offset: Math.min(stats.size, record.size),
-        touchedAt: stats.mtimeMs,
-        diskCheck: null,
-        file: null,
-        hash: null,
-        queue: Promise.resolve(),
-        gone: false,
-      });
+      this.uploads.set(record.id, this.newUpload(record, Math.min(stats.size, record.size), stats.mtimeMs));
     }
     const every = Math.min(60_000, Math.max(50, Math.floor(this.config.UPLOAD_TTL_MS / 2)));
     this.sweeper = setInterval(() => this.sweep(), every);
@@ -126,8 +120,8 @@ export class UploadService implements OnModuleInit, OnModuleDestroy {
     );
     if (same) {
       same.touchedAt = Date.now();
-      // The offset once every operation already queued on it has landed.
-      return this.enqueue(same, async () => ({ uploadId: same.record.id, chunkSize: CHUNK_SIZE, offset: same.offset }));
+      // The offset once every operation already queued on it has landed on disk.
+      return this.enqueue(same, async () => ({ uploadId: same.record.id, chunkSize: CHUNK_SIZE, offset: await this.onDisk(same) }));
     }
     if (inRoom.length >= MAX_UPLOADS_PER_ROOM) {
       throw new DomainError(
@@ -144,16 +138,8 @@ export class UploadService implements OnModuleInit, OnModuleDestroy {
       type: request.type ?? null,
       sha256,
     };
-    const upload: Upload = {
-      record,
-      offset: 0,
-      touchedAt: Date.now(),
-      diskCheck: null,
-      file: null,
-      hash: createHash('sha256'),
-      queue: Promise.resolve(),
-      gone: false,
-    };
+    const upload = this.newUpload(record, 0, Date.now());
+    upload.hash = createHash('sha256');
     this.uploads.set(record.id, upload);
     // Through the queue, so a chunk or a resumed start can never reach the file before it exists.
     await this.enqueue(upload, async () => {
@@ -171,16 +157,17 @@ export class UploadService implements OnModuleInit, OnModuleDestroy {
   async chunk(who: Uploader, request: UploadChunkRequest): Promise<UploadChunkResult> {
     const upload = this.find(who, request.uploadId);
     const bytes = asBuffer(request.data);
-    // Queued before any await, so chunks are taken in the order they arrived.
-    return this.enqueue(upload, async () => {
+    // Queued before any await, so chunks are taken in the order they arrived. The write
+    // is awaited outside the queue: the next chunk is taken while this one goes to disk.
+    const taken = await this.enqueue(upload, async () => {
       await this.requireAdmin(who);
       const { offset } = request;
-      if (offset < upload.offset && offset + bytes.length <= upload.offset) {
+      if (offset < upload.accepted && offset + bytes.length <= upload.accepted) {
         // A resent chunk (its ack was lost): fine if it is exactly what we have, never written twice.
-        if (await this.holds(upload, offset, bytes)) return { offset: upload.offset };
+        if (await this.holds(upload, offset, bytes)) return { written: Promise.resolve() };
       }
-      if (offset !== upload.offset) {
-        throw new DomainError(ErrorCode.CHUNK_OFFSET, `Expected the chunk at offset ${upload.offset}, got ${offset}.`);
+      if (offset !== upload.accepted) {
+        throw new DomainError(ErrorCode.CHUNK_OFFSET, `Expected the chunk at offset ${upload.accepted}, got ${offset}.`);
       }
       if (offset + bytes.length > upload.record.size) {
         await this.discard(upload);
@@ -190,17 +177,23 @@ export class UploadService implements OnModuleInit, OnModuleDestroy {
         );
       }
       await this.requireDiskSpace(upload, bytes.length);
-      const file = await this.fileOf(upload);
-      const hash = await this.hashOf(upload);
-      for (let written = 0; written < bytes.length; ) {
-        const result = await file.write(bytes, written, bytes.length - written, offset + written);
-        written += result.bytesWritten;
-      }
-      hash.update(bytes);
-      upload.offset += bytes.length;
+      (await this.hashOf(upload)).update(bytes);
+      upload.accepted += bytes.length;
       upload.touchedAt = Date.now();
-      return { offset: upload.offset };
+      return { written: upload.writer.append(bytes) };
     });
+    try {
+      await taken.written;
+    } catch (error) {
+      // What the file holds past the last good write is unknown: this upload cannot go on.
+      await this.enqueue(upload, () => this.discard(upload)).catch(() => undefined);
+      this.logger.error(`upload ${upload.record.id}: writing a chunk failed; the upload was discarded`, error);
+      if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
+        throw new DomainError(ErrorCode.DISK_FULL, 'The server is out of disk space; the upload was discarded.');
+      }
+      throw error;
+    }
+    return { offset: upload.writer.written };
   }
 
   async status(who: Uploader, uploadId: string): Promise<UploadStatusResult> {
@@ -208,7 +201,7 @@ export class UploadService implements OnModuleInit, OnModuleDestroy {
     return this.enqueue(upload, async () => {
       await this.requireAdmin(who);
       upload.touchedAt = Date.now();
-      return { offset: upload.offset, size: upload.record.size };
+      return { offset: await this.onDisk(upload), size: upload.record.size };
     });
   }
 
@@ -225,10 +218,11 @@ export class UploadService implements OnModuleInit, OnModuleDestroy {
     return this.enqueue(upload, async () => {
       await this.requireAdmin(who);
       const { record } = upload;
-      if (upload.offset < record.size) {
+      const onDisk = await this.onDisk(upload);
+      if (onDisk < record.size) {
         throw new DomainError(
           ErrorCode.UPLOAD_INCOMPLETE,
-          `The server has ${upload.offset} of ${record.size} bytes; send the rest from offset ${upload.offset}.`,
+          `The server has ${onDisk} of ${record.size} bytes; send the rest from offset ${onDisk}.`,
         );
       }
       // From here the bytes are complete: whatever the verdict, this upload is over.
@@ -318,8 +312,30 @@ export class UploadService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  private newUpload(record: UploadRecord, onDisk: number, touchedAt: number): Upload {
+    const upload: Upload = {
+      record,
+      accepted: onDisk,
+      writer: new ChunkWriter(() => this.fileOf(upload), onDisk),
+      touchedAt,
+      diskCheck: null,
+      file: null,
+      hash: null,
+      queue: Promise.resolve(),
+      gone: false,
+    };
+    return upload;
+  }
+
+  /** The bytes on disk once every chunk taken so far is written. */
+  private async onDisk(upload: Upload): Promise<number> {
+    await upload.writer.settle();
+    return upload.writer.written;
+  }
+
   /** Whether the temp file holds exactly `bytes` at `offset`. */
   private async holds(upload: Upload, offset: number, bytes: Buffer): Promise<boolean> {
+    await upload.writer.settle();
     const file = await this.fileOf(upload);
     const existing = Buffer.alloc(bytes.length);
     const { bytesRead } = await file.read(existing, 0, bytes.length, offset);
@@ -335,8 +351,9 @@ export class UploadService implements OnModuleInit, OnModuleDestroy {
     if (upload.hash) return upload.hash;
     // After a restart: hash what the file already holds, streaming.
     const hash = createHash('sha256');
-    if (upload.offset > 0) {
-      for await (const piece of createReadStream(this.records.partPath(upload.record.id), { end: upload.offset - 1 })) {
+    // Only after a restart, before a new chunk is taken: nothing is waiting to be written then.
+    if (upload.accepted > 0) {
+      for await (const piece of createReadStream(this.records.partPath(upload.record.id), { end: upload.accepted - 1 })) {
         hash.update(piece as Buffer);
       }
     }
@@ -345,6 +362,7 @@ export class UploadService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async closeFile(upload: Upload): Promise<void> {
+    await upload.writer.settle();
     const file = upload.file;
     upload.file = null;
     await file?.close();
