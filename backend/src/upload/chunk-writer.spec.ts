@@ -4,7 +4,7 @@ import { ChunkWriter } from './chunk-writer.js';
 
 /** A file in memory whose writev takes at most `limit` bytes per call and can be made to fail. */
 class MemoryFile {
-  bytes = Buffer.alloc(0);
+  bytes: Buffer = Buffer.alloc(0);
   calls = 0;
   fail: Error | null = null;
 
