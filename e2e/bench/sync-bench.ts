@@ -16,7 +16,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +24,8 @@ import { chromium, type Browser } from 'playwright-core';
 
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts';
 import { clickTrackWav } from '../fixtures/click-track.ts';
+import { freePort } from '../fixtures/server-process.ts';
+import { cleanups, runBench } from './bench-run.ts';
 import { calibrate, type Calibration } from './calibration.ts';
 import type { LinkProfile } from './delay-proxy.ts';
 import { describeScenario, evaluateRun, scenarioJson, SETTLE_MS, type MethodResult, type ScenarioSpec } from './report.ts';
@@ -99,25 +100,6 @@ const SONGS: readonly BenchSong[] = [
 
 const log = (line: string): void => console.error(`[sync-bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const out = (text: string): void => void process.stdout.write(`${text}\n`);
-
-const cleanups: (() => Promise<void> | void)[] = [];
-async function cleanUp(): Promise<void> {
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch (error) {
-      console.error('clean-up step failed:', error);
-    }
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function startServer(mediaDir: string, dataDir: string): Promise<number> {
   const port = await freePort();
@@ -256,20 +238,4 @@ async function main(): Promise<void> {
   for (const line of jsonLines) out(line);
 }
 
-const deadline = setTimeout(() => {
-  console.error(`sync-bench: over its ${DEADLINE_MS / 1000} s budget, stopping`);
-  void cleanUp().finally(() => process.exit(2));
-}, DEADLINE_MS);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
-}
-
-try {
-  await main();
-} catch (error) {
-  console.error('sync-bench failed:', error);
-  process.exitCode = 1;
-} finally {
-  clearTimeout(deadline);
-  await cleanUp();
-}
+await runBench('sync-bench', DEADLINE_MS, main);

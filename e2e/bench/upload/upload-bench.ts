@@ -23,6 +23,7 @@ import { pipeline } from 'node:stream/promises';
 
 import { CHUNK_SIZE, sendUpload, UPLOAD_WINDOW } from '@musync/protocol';
 
+import { cleanups, runBench } from '../bench-run.ts';
 import { DelayProxy } from '../delay-proxy.ts';
 import { openFileSource } from './file-source.ts';
 import { noiseWavSeconds, writeNoiseWav } from './noise-wav.ts';
@@ -55,17 +56,6 @@ function positiveInteger(name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
   return value;
-}
-
-const cleanups: (() => Promise<void> | void)[] = [];
-async function cleanUp(): Promise<void> {
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch (error) {
-      console.error('clean-up step failed:', error);
-    }
-  }
 }
 
 interface Measurement {
@@ -289,20 +279,4 @@ async function main(): Promise<void> {
   );
 }
 
-const deadline = setTimeout(() => {
-  console.error(`upload-bench: over its ${DEADLINE_MS / 1000} s budget, stopping`);
-  void cleanUp().finally(() => process.exit(2));
-}, DEADLINE_MS);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
-}
-
-try {
-  await main();
-} catch (error) {
-  console.error('upload-bench failed:', error);
-  process.exitCode = 1;
-} finally {
-  clearTimeout(deadline);
-  await cleanUp();
-}
+await runBench('upload-bench', DEADLINE_MS, main);
