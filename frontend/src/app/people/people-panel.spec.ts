@@ -77,4 +77,26 @@ describe('PeoplePanel', () => {
     expect(text(root, 'people-count')).toBe('2 people');
     expect(people(root).map((p) => p.querySelector('.name')?.textContent)).toEqual(['Ada', 'Linus']);
   });
+
+  it('shows who has the upcoming own-copy song ready', async () => {
+    const root = await renderAsAda({ roomId: 'lobby', members: [members.grace, members.ada], adminId: members.grace.id });
+    expect(root.querySelector('[data-testid="copy-ready"]')).toBeNull();
+    const fingerprint = 'f'.repeat(64);
+    const own = {
+      id: `local-${fingerprint}`,
+      title: 'Click',
+      artist: null,
+      album: null,
+      duration: 3,
+      url: '',
+      coverUrl: null,
+      source: { kind: 'local', fingerprint, size: 10 },
+    } as const;
+    socket.broadcast('playlist:updated', { songs: [own] });
+    socket.broadcast('copies:updated', { copies: { [own.id]: [members.grace.id] } });
+    await fixture.whenStable();
+    const marks = people(root).map((p) => p.querySelector('[data-testid="copy-ready"]'));
+    expect(marks.map((m) => m?.getAttribute('data-ready'))).toEqual(['true', 'false']);
+    expect(marks.map((m) => m?.textContent?.trim())).toEqual(['✓ has the song', 'no copy']);
+  });
 });
