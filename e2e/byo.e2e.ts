@@ -116,3 +116,21 @@ test('own copies: two pages with the same file play it in sync, a different file
 
   for (const page of pages) await page.context().close();
 });
+
+test('a picked copy is remembered for the session: after a reload it is attached again without picking', async ({ browser }) => {
+  const roomId = `byo-${randomUUID().slice(0, 8)}`;
+  const ada = await listener(browser, roomId, 'Ada');
+  const bob = await listener(browser, roomId, 'Bob');
+  await ada.page.getByTestId('add-local-input').setInputFiles(OWN);
+  await bob.page.getByTestId('attach-input').setInputFiles(OWN);
+  await expect(bob.page.getByTestId('copy-held')).toBeVisible();
+
+  await bob.page.reload();
+  await bob.page.getByTestId('join-button').click(); // the name is prefilled
+  await expect(bob.page.getByTestId('copy-held')).toBeVisible();
+  await expect(bob.page.getByTestId('attach-input')).toHaveCount(0);
+  // The server counts Bob's new membership as holding it: he reported it on joining again.
+  await expect(copyMark(ada.page, 'Bob')).toHaveAttribute('data-ready', 'true');
+
+  for (const { page } of [ada, bob]) await page.context().close();
+});

@@ -1,6 +1,7 @@
 import { Service, computed, effect, inject, signal, untracked } from '@angular/core';
 import { localSourceOf, type AddSongsMode, type Song } from '@musync/protocol';
 
+import { CopyMemory } from './copy-memory';
 import { LocalFileReader } from './local-file';
 import { RoomSession } from './room-session';
 import { SocketClient } from './socket-client';
@@ -18,8 +19,8 @@ export interface Fingerprinting {
 
 /**
  * This browser's own copies of "bring your own copy" songs: files picked from
- * the device, kept by fingerprint for as long as the page lives, never sent
- * anywhere. A picked file counts only if its SHA-256 matches the song's; the
+ * the device, kept by fingerprint for the tab's session (CopyMemory: a reload
+ * finds them again), never sent anywhere. A picked file counts only if its SHA-256 matches the song's; the
  * server hears the fingerprints held (`copies:report`) after every change and
  * on every (re)join, and counts this member ready for exactly those songs.
  */
@@ -28,6 +29,7 @@ export class OwnCopies {
   private readonly session = inject(RoomSession);
   private readonly socket = inject(SocketClient);
   private readonly reader = inject(LocalFileReader);
+  private readonly memory = inject(CopyMemory);
   private readonly files = signal<ReadonlyMap<string, File>>(new Map());
   private readonly _fingerprinting = signal<Fingerprinting | null>(null);
 
@@ -42,6 +44,10 @@ export class OwnCopies {
   });
 
   constructor() {
+    // A reload finds this session's checked copies again.
+    void this.memory.load().then((kept) => {
+      for (const [fingerprint, file] of kept) this.keep(fingerprint, file, false);
+    });
     // Every membership (join, rejoin after a reconnect) and every change of what is held.
     effect(() => {
       const member = this.session.memberId();
@@ -110,9 +116,10 @@ export class OwnCopies {
     }
   }
 
-  private keep(fingerprint: string, file: File): void {
+  private keep(fingerprint: string, file: File, remember = true): void {
     if (this.files().get(fingerprint) === file) return;
     this.files.update((files) => new Map(files).set(fingerprint, file));
+    if (remember) void this.memory.keep(fingerprint, file);
   }
 }
 
