@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { Sha256, localSongId, type Playback, type Song } from '@musync/protocol';
+import type { Playback, Song } from '@musync/protocol';
 
 import {
   FakeAudioContext,
@@ -9,6 +9,7 @@ import {
   type FakeBufferSource,
 } from '../testing/fake-audio';
 import { FakeSocket, provideFakeSocket, QUIET_ROOM } from '../testing/fake-socket';
+import { ownCopySong } from '../testing/own-copy-song';
 import { AudioEngine, NO_COPY_MESSAGE } from './audio-engine';
 import { AudioUnlock } from './audio-unlock';
 import { OutputDelay } from './output-delay';
@@ -320,12 +321,7 @@ describe('AudioEngine', () => {
   describe('own-copy songs', () => {
     /** The listener's own file: the fake context decodes it to 4 s. */
     const bytes = new Uint8Array(fakeAudioFile(4));
-    const fingerprint = new Sha256().update(bytes).hex();
-    const own: Song = {
-      ...song(localSongId(fingerprint), 4),
-      url: '',
-      source: { kind: 'local', fingerprint, size: bytes.length },
-    };
+    const own = ownCopySong(bytes, 'Own click', 4);
     const playlist = [own, ...PLAYLIST];
 
     beforeEach(() => socket.answer('copies:report', (_, ack) => ack({ ok: true, copies: {} })));

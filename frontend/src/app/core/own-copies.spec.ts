@@ -1,29 +1,13 @@
 import { TestBed } from '@angular/core/testing';
-import { Sha256, localSongId, type Song } from '@musync/protocol';
 
 import { FakeSocket, provideFakeSocket, quietJoin } from '../testing/fake-socket';
 import { ADA, GRACE, joinRoom } from '../testing/joined-room';
+import { bytesOf, fingerprintOf, ownCopySong } from '../testing/own-copy-song';
 import { settle } from '../testing/rendered';
 import { LocalFileReader } from './local-file';
 import { OwnCopies, titleOf } from './own-copies';
 
-const bytesOf = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text);
 const fileOf = (text: string, name = 'song.mp3'): File => new File([bytesOf(text)], name);
-const fingerprintOf = (text: string): string => new Sha256().update(bytesOf(text)).hex();
-
-function ownCopySong(text: string, title = 'Click'): Song {
-  const fingerprint = fingerprintOf(text);
-  return {
-    id: localSongId(fingerprint),
-    title,
-    artist: null,
-    album: null,
-    duration: 3,
-    url: '',
-    coverUrl: null,
-    source: { kind: 'local', fingerprint, size: bytesOf(text).length },
-  };
-}
 
 describe('OwnCopies', () => {
   let socket: FakeSocket;
@@ -43,7 +27,7 @@ describe('OwnCopies', () => {
   afterEach(() => TestBed.resetTestingModule());
 
   it('takes a file whose fingerprint matches the song, and tells the server it holds it', async () => {
-    const song = ownCopySong('the very same bytes');
+    const song = ownCopySong(bytesOf('the very same bytes'));
     await join({ playlist: [song] });
     expect(socket.sentPayloads('copies:report')).toEqual([{ fingerprints: [] }]);
 
@@ -51,11 +35,11 @@ describe('OwnCopies', () => {
     expect(outcome).toEqual({ ok: true, message: 'Your copy of “Click” is ready.' });
     expect(copies.holds(song)).toBe(true);
     TestBed.tick();
-    expect(socket.sentPayloads('copies:report').at(-1)).toEqual({ fingerprints: [song.source?.kind === 'local' ? song.source.fingerprint : ''] });
+    expect(socket.sentPayloads('copies:report').at(-1)).toEqual({ fingerprints: [fingerprintOf(bytesOf('the very same bytes'))] });
   });
 
   it('refuses a different file of the same size, and one of another size, saying why', async () => {
-    const song = ownCopySong('the very same bytes');
+    const song = ownCopySong(bytesOf('the very same bytes'));
     await join({ playlist: [song] });
     for (const file of [fileOf('the other same size'), fileOf('shorter')]) {
       const outcome = await copies.attach(song, file);
@@ -70,14 +54,14 @@ describe('OwnCopies', () => {
   it('adds a song from the device: only its fingerprint, size, length and name leave it', async () => {
     await join({ me: ADA, admin: ADA });
     socket.answer('playlist:add-local', (request, ack) =>
-      ack({ ok: true, song: { ...ownCopySong('my own file', titleOf('Night Drive.flac')), duration: request.duration } }),
+      ack({ ok: true, song: { ...ownCopySong(bytesOf('my own file'), titleOf('Night Drive.flac')), duration: request.duration } }),
     );
     const outcome = await copies.add(fileOf('my own file', 'Night Drive.flac'));
     expect(outcome.ok).toBe(true);
     expect(socket.sentPayloads('playlist:add-local')).toEqual([
-      { fingerprint: fingerprintOf('my own file'), size: 11, duration: 3.25, title: 'Night Drive', artist: null, album: null },
+      { fingerprint: fingerprintOf(bytesOf('my own file')), size: 11, duration: 3.25, title: 'Night Drive', artist: null, album: null },
     ]);
-    expect(copies.holds(ownCopySong('my own file'))).toBe(true);
+    expect(copies.holds(ownCopySong(bytesOf('my own file')))).toBe(true);
   });
 
   it('keeps nothing when the server refuses the song', async () => {
@@ -97,7 +81,7 @@ describe('OwnCopies', () => {
   });
 
   it('reports what it holds again to its new membership after a reconnect', async () => {
-    const song = ownCopySong('abc');
+    const song = ownCopySong(bytesOf('abc'));
     await join({ playlist: [song] });
     await copies.attach(song, fileOf('abc'));
     TestBed.tick();
@@ -110,6 +94,6 @@ describe('OwnCopies', () => {
     socket.serverAccepts();
     await settle();
     TestBed.tick();
-    expect(socket.sentPayloads('copies:report').slice(reports)).toEqual([{ fingerprints: [fingerprintOf('abc')] }]);
+    expect(socket.sentPayloads('copies:report').slice(reports)).toEqual([{ fingerprints: [fingerprintOf(bytesOf('abc'))] }]);
   });
 });

@@ -1,28 +1,11 @@
 import { TestBed } from '@angular/core/testing';
-import { Sha256, localSongId, type Song } from '@musync/protocol';
 
 import { LocalFileReader } from '../core/local-file';
 import { FakeSocket, provideFakeSocket } from '../testing/fake-socket';
 import { ADA, GRACE, joinRoom, type RoomSetup } from '../testing/joined-room';
+import { bytesOf, fingerprintOf, ownCopySong } from '../testing/own-copy-song';
 import { Rendered } from '../testing/rendered';
 import { OwnCopyPanel } from './own-copy-panel';
-
-const bytesOf = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text);
-const fingerprintOf = (text: string): string => new Sha256().update(bytesOf(text)).hex();
-
-function ownCopySong(text: string, title: string): Song {
-  const fingerprint = fingerprintOf(text);
-  return {
-    id: localSongId(fingerprint),
-    title,
-    artist: null,
-    album: null,
-    duration: 3,
-    url: '',
-    coverUrl: null,
-    source: { kind: 'local', fingerprint, size: bytesOf(text).length },
-  };
-}
 
 /** Picks `file` in a file input, as a user would. */
 function pick(input: HTMLInputElement, file: File): void {
@@ -33,7 +16,7 @@ function pick(input: HTMLInputElement, file: File): void {
 describe('OwnCopyPanel', () => {
   let socket: FakeSocket;
   let view: Rendered<OwnCopyPanel>;
-  const song = ownCopySong('click track bytes', 'Click');
+  const song = ownCopySong(bytesOf('click track bytes'), 'Click');
 
   async function render(setup: RoomSetup): Promise<void> {
     socket = new FakeSocket();
@@ -60,7 +43,7 @@ describe('OwnCopyPanel', () => {
     pick(input!, new File([bytesOf('click track bytes')], 'Click.wav'));
     await afterPick();
     expect(socket.sentPayloads('playlist:add-local')).toEqual([
-      { fingerprint: fingerprintOf('click track bytes'), size: 17, duration: 3, title: 'Click', artist: null, album: null },
+      { fingerprint: fingerprintOf(bytesOf('click track bytes')), size: 17, duration: 3, title: 'Click', artist: null, album: null },
     ]);
     expect(view.byTestId('own-copy-message')?.textContent).toContain('is in the playlist');
   });
@@ -87,7 +70,7 @@ describe('OwnCopyPanel', () => {
     pick(view.byTestId<HTMLInputElement>('attach-input')!, new File([bytesOf('click track bytes')], 'Click.wav'));
     await afterPick();
     expect(view.byTestId('copy-held')?.textContent).toContain('you have it');
-    expect(socket.sentPayloads('copies:report').at(-1)).toEqual({ fingerprints: [fingerprintOf('click track bytes')] });
+    expect(socket.sentPayloads('copies:report').at(-1)).toEqual({ fingerprints: [fingerprintOf(bytesOf('click track bytes'))] });
   });
 
   it('lets the admin let everyone add and make the room wait for copies', async () => {

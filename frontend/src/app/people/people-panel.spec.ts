@@ -3,6 +3,7 @@ import type { Presence } from '@musync/protocol';
 
 import { RoomSession } from '../core/room-session';
 import { FakeSocket, provideFakeSocket, quietJoin } from '../testing/fake-socket';
+import { bytesOf, ownCopySong } from '../testing/own-copy-song';
 import { PeoplePanel } from './people-panel';
 
 const members = {
@@ -81,17 +82,7 @@ describe('PeoplePanel', () => {
   it('shows who has the upcoming own-copy song ready', async () => {
     const root = await renderAsAda({ roomId: 'lobby', members: [members.grace, members.ada], adminId: members.grace.id });
     expect(root.querySelector('[data-testid="copy-ready"]')).toBeNull();
-    const fingerprint = 'f'.repeat(64);
-    const own = {
-      id: `local-${fingerprint}`,
-      title: 'Click',
-      artist: null,
-      album: null,
-      duration: 3,
-      url: '',
-      coverUrl: null,
-      source: { kind: 'local', fingerprint, size: 10 },
-    } as const;
+    const own = ownCopySong(bytesOf('click'));
     socket.broadcast('playlist:updated', { songs: [own] });
     socket.broadcast('copies:updated', { copies: { [own.id]: [members.grace.id] } });
     await fixture.whenStable();
