@@ -1,6 +1,6 @@
 import { LOCAL_SONG_MAX_BYTES, LOCAL_SONG_MAX_SECONDS, LOCAL_SONGS_PER_ROOM } from './limits.js';
 import { AddLocalSongSchema, CopiesReportSchema, localSongId, localSourceOf } from './local-songs.js';
-import { SongSchema } from './playback.js';
+import { SettingsSchema, SongSchema } from './playback.js';
 
 const FINGERPRINT = 'ab'.repeat(32);
 const valid = { fingerprint: FINGERPRINT, size: 1234, duration: 3.5, title: ' Click ', artist: null, album: 'Tests' };
@@ -59,5 +59,18 @@ describe('own-copy songs', () => {
     expect(song.id).not.toBe(FINGERPRINT);
     expect(localSourceOf(song)?.fingerprint).toBe(FINGERPRINT);
     expect(localSourceOf({ ...song, source: undefined })).toBeNull();
+  });
+});
+
+describe('SettingsSchema and the own-copy settings', () => {
+  it('takes either own-copy setting alone', () => {
+    expect(SettingsSchema.parse({ addSongs: 'everyone' })).toEqual({ addSongs: 'everyone' });
+    expect(SettingsSchema.parse({ waitForCopies: true })).toEqual({ waitForCopies: true });
+  });
+
+  it('refuses an empty change and unknown values', () => {
+    expect(SettingsSchema.safeParse({}).success).toBe(false);
+    expect(SettingsSchema.safeParse({ addSongs: 'anyone' }).success).toBe(false);
+    expect(SettingsSchema.safeParse({ waitForCopies: 'yes' }).success).toBe(false);
   });
 });
