@@ -75,6 +75,17 @@ describe('PlaylistPanel', () => {
     expect(root.textContent).toContain('No songs yet.');
   });
 
+  it('tells the admin of an empty room how to add songs, and everyone else to request one', async () => {
+    const empty = { playlist: [], playback: { ...playingB, songId: null, status: 'paused' as const } };
+    await render({ ...empty, me: ADA, admin: ADA });
+    expect(root.querySelector('[data-testid="playlist-empty"]')?.textContent).toContain('Add songs');
+    TestBed.resetTestingModule();
+    socket = new FakeSocket();
+    TestBed.configureTestingModule({ providers: [provideFakeSocket(socket)] });
+    await render({ ...empty, me: ADA, admin: GRACE });
+    expect(root.querySelector('[data-testid="playlist-empty"]')?.textContent).toContain('Ask for one in Requests');
+  });
+
   describe('removing a song', () => {
     const removeButton = (songId: string): HTMLButtonElement | null =>
       root.querySelector<HTMLButtonElement>(`[data-song-id="${songId}"] ~ [data-testid="playlist-remove"]`);
