@@ -23,9 +23,17 @@ describe('shortcutFor', () => {
   });
 
   it('never fires while typing in a field', () => {
-    for (const html of ['<input type="text">', '<textarea></textarea>', '<select></select>', '<input type="range">']) {
+    for (const html of ['<input type="text">', '<input type="search">', '<input>', '<textarea></textarea>', '<select></select>']) {
       for (const key of [' ', 'ArrowLeft', 'n', '/']) expect(shortcutFor(press(key, element(html)))).toBeNull();
     }
+  });
+
+  it('leaves the arrows and Space to a focused slider, but takes N, P and /', () => {
+    const slider = element('<input type="range">');
+    expect(shortcutFor(press('ArrowRight', slider))).toBeNull();
+    expect(shortcutFor(press(' ', slider))).toBeNull();
+    expect(shortcutFor(press('n', slider))).toBe('next');
+    expect(shortcutFor(press('/', slider))).toBe('focus-chat');
   });
 
   it('leaves Space to the focused button and arrows to the tab bar', () => {
