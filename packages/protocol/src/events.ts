@@ -4,6 +4,7 @@ import type {
   ControlRequest,
   Playback,
   PlaybackResult,
+  MoveSongRequest,
   RemoveSongRequest,
   RoomSettings,
   SeekRequest,
@@ -73,6 +74,8 @@ export interface ClientToServerEvents {
   'requests:fulfil': (request: RequestFulfil, ack: AckCallback<RequestResult>) => void;
   /** Admin only. Removes a song from the playlist; its file goes once no room lists it. */
   'playlist:remove': (request: RemoveSongRequest, ack: AckCallback) => void;
+  /** Admin only. Moves a song to another place in the playlist, for everyone (playlist:updated). */
+  'playlist:move': (request: MoveSongRequest, ack: AckCallback) => void;
   /** Admin only. Starts an upload, or resumes the room's unfinished one with the same name, size and sha256. */
   'upload:start': (request: UploadStartRequest, ack: AckCallback<UploadStartResult>) => void;
   /** One piece (≤ CHUNK_SIZE bytes, binary) at the next offset; acked once written. */
