@@ -34,6 +34,13 @@ async function tabTo(page: Page, testId: string, { backwards = false } = {}): Pr
   throw new Error(`Tab never reached ${testId}`);
 }
 
+/** Tabs to a field, types `text` and presses Enter to send its form. */
+async function typeAndSend(page: Page, testId: string, text: string): Promise<void> {
+  await tabTo(page, testId);
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
 const elapsedSeconds = async (page: Page): Promise<number> => {
   const [minutes, seconds] = ((await page.getByTestId('player-elapsed').textContent()) ?? '').split(':').map(Number);
   return (minutes ?? 0) * 60 + (seconds ?? 0);
@@ -45,9 +52,7 @@ test('join, play, seek ±10 s, chat and request a song with the keyboard alone',
   await page.goto(`${TESTING_URL}/r/${roomId}`);
 
   // Join: Tab to the name field, type, Enter.
-  await tabTo(page, 'username-input');
-  await page.keyboard.type('Kay');
-  await page.keyboard.press('Enter');
+  await typeAndSend(page, 'username-input', 'Kay');
   await expect(page.getByTestId('person').filter({ hasText: 'Kay' })).toBeVisible();
 
   // Play: Tab to the first song, Enter.
@@ -86,9 +91,7 @@ test('join, play, seek ±10 s, chat and request a song with the keyboard alone',
   await expect(page.getByTestId('play-pause-button')).toHaveAttribute('data-state', 'playing');
 
   // Request a song: Tab to the form, type, Enter.
-  await tabTo(page, 'request-title');
-  await page.keyboard.type('Blue in Green');
-  await page.keyboard.press('Enter');
+  await typeAndSend(page, 'request-title', 'Blue in Green');
   await expect(page.getByTestId('request-item').filter({ hasText: 'Blue in Green' })).toBeVisible();
 
   // N and P change the song.
