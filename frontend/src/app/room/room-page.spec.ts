@@ -121,6 +121,23 @@ describe('RoomPage', () => {
       expect(document.activeElement?.id).toBe('tab-chat');
     });
 
+    it('counts and reads out messages that arrive while another tab is open, until the chat is opened', async () => {
+      const root = await openAndJoin('/r/jazz', 'Ada');
+      const line = (id: string, text: string) => ({ id, kind: 'message' as const, personId: 'p-9', name: 'Bob', admin: false, text, at: 5 });
+      socket.broadcast('chat:line', line('l-1', 'hello'));
+      socket.broadcast('chat:line', line('l-2', 'anyone there?'));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(byTestId(root, 'tab-chat-unseen')?.textContent).toBe('2 new');
+      expect(byTestId(root, 'unseen-chat-announcement')?.textContent).toBe('New chat message from Bob: anyone there?');
+
+      byTestId(root, 'tab-chat')?.click();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(byTestId(root, 'tab-chat-unseen')).toBeNull();
+      byTestId(root, 'tab-people')?.click();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(byTestId(root, 'tab-chat-unseen')).toBeNull();
+    });
+
     it('“/” opens the chat and puts the cursor in its box', async () => {
       const root = await openAndJoin('/r/jazz', 'Ada');
       document.body.dispatchEvent(new KeyboardEvent('keydown', { key: '/', bubbles: true }));

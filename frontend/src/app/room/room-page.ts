@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DOCUMENT, Injector, afterNextRender, computed, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DOCUMENT, Injector, afterNextRender, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { DEFAULT_ROOM_ID, RoomIdSchema } from '@musync/protocol';
 
@@ -7,6 +7,7 @@ import { shortcutFor } from '../core/shortcuts';
 import { Theme } from '../core/theme';
 import { Viewport } from '../core/viewport';
 import { ChatPanel } from '../chat/chat-panel';
+import { ChatStore } from '../chat/chat-store';
 import { JoinForm } from '../join/join-form';
 import { PeoplePanel } from '../people/people-panel';
 import { PlayerPanel } from '../player/player-panel';
@@ -45,8 +46,23 @@ export class RoomPage {
   protected readonly theme = inject(Theme);
   protected readonly narrow = inject(Viewport).narrow;
   protected readonly panels = PANELS;
+  private readonly chat = inject(ChatStore);
   /** The panel a phone shows under the player. */
   protected readonly tab = signal<PanelId>('playlist');
+  private readonly newestChatId = computed(() => this.chat.lines().at(-1)?.id ?? null);
+  /** The newest chat line when the phone's chat tab was last open (or the room joined). */
+  private readonly chatSeenId = signal<string | null>(null);
+  /** Messages from others that arrived while a phone shows another tab: counted on the Chat tab, read out. */
+  protected readonly unseenChat = computed(() => {
+    if (!this.narrow() || this.tab() === 'chat') return [];
+    const lines = this.chat.lines();
+    const seen = lines.findIndex((line) => line.id === this.chatSeenId());
+    return lines.slice(seen + 1).filter((line) => line.kind === 'message' && !line.mine);
+  });
+  protected readonly unseenChatAnnouncement = computed(() => {
+    const latest = this.unseenChat().at(-1);
+    return latest ? `New chat message from ${latest.author ?? 'someone'}: ${latest.text}` : '';
+  });
 
   /** The `:room` route parameter; absent on `/`, which is the default room. */
   readonly room = input<string>();
@@ -62,6 +78,13 @@ export class RoomPage {
   protected readonly joined = this.session.joined;
   protected readonly name = this.session.name;
   protected readonly defaultRoomId = DEFAULT_ROOM_ID;
+
+  constructor() {
+    // The history a newcomer gets is not news: count from the join on.
+    effect(() => {
+      if (this.joined()) this.chatSeenId.set(untracked(this.newestChatId));
+    });
+  }
 
   /** `/` goes to the chat box from anywhere outside a text field (the player answers the other shortcuts). */
   protected onKey(event: KeyboardEvent): void {
@@ -81,8 +104,13 @@ export class RoomPage {
     this.showPanel(next.id, `tab-${next.id}`);
   }
 
-  private showPanel(panel: PanelId, focusId: string): void {
+  protected openTab(panel: PanelId): void {
+    this.chatSeenId.set(this.newestChatId());
     this.tab.set(panel);
+  }
+
+  private showPanel(panel: PanelId, focusId: string): void {
+    this.openTab(panel);
     afterNextRender({ write: () => this.document.getElementById(focusId)?.focus() }, { injector: this.injector });
   }
 }
