@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { ErrorCode, type Ack, type Song } from '@musync/protocol';
 
-import { nextEvent, request, RunningServer, type TestClient } from './harness.js';
+import { enter as enterRoom, nextEvent, record, request, RunningServer, song as seededSong, type TestClient } from './harness.js';
 import { upload, wav } from './upload-fixtures.js';
 
 const BASE = { DISK_RESERVE_BYTES: '0', MAX_UPLOAD_BYTES: '0' };
@@ -118,3 +118,49 @@ describe('removing songs over real sockets', () => {
     expect(await gone(song)).toBe(true);
   });
 });
+
+describe('reordering the playlist over real sockets', () => {
+  let server: RunningServer;
+  const ids = (songs: readonly Song[]): string[] => songs.map((s) => s.id);
+
+  beforeEach(async () => {
+    server = await RunningServer.start();
+    await server.seed('lobby', [seededSong('a'), seededSong('b'), seededSong('c')]);
+  });
+
+  afterEach(async () => {
+    await server.stop();
+  });
+
+  it('the admin moves a song and everyone gets the new order; a late joiner and a restart keep it', async () => {
+    const ada = (await enterRoom(server, 'Ada')).client;
+    const bob = (await enterRoom(server, 'Bob')).client;
+    const seen = nextEvent(bob, 'playlist:updated');
+    expect(await request(ada, 'playlist:move', { songId: 'c', toIndex: 0 })).toEqual({ ok: true });
+    expect(ids((await seen).songs)).toEqual(['c', 'a', 'b']);
+    expect(ids((await enterRoom(server, 'Cy')).joined.playlist)).toEqual(['c', 'a', 'b']);
+
+    const dataDir = await server.stop({ keepData: true });
+    server = await RunningServer.start({}, dataDir);
+    expect(ids((await enterRoom(server, 'Dee')).joined.playlist)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('refuses a listener, an unknown song, a place past the end and a malformed payload, changing nothing', async () => {
+    const ada = (await enterRoom(server, 'Ada')).client;
+    const bob = (await enterRoom(server, 'Bob')).client;
+    const updates = record(bob, 'playlist:updated');
+    const refused = async (client: TestClient, payload: unknown): Promise<string | undefined> => {
+      const ack = await request(client, 'playlist:move', payload);
+      return ack.ok ? undefined : ack.error.code;
+    };
+    expect(await refused(bob, { songId: 'a', toIndex: 2 })).toBe(ErrorCode.NOT_ADMIN);
+    expect(await refused(ada, { songId: 'zzz', toIndex: 0 })).toBe(ErrorCode.SONG_NOT_FOUND);
+    expect(await refused(ada, { songId: 'a', toIndex: 3 })).toBe(ErrorCode.PLAYLIST_INDEX_OUT_OF_RANGE);
+    for (const bad of [{ songId: 'a', toIndex: -1 }, { songId: 'a', toIndex: 1.5 }, { songId: 'a' }, { songId: 'a', toIndex: '1' }, null]) {
+      expect(await refused(ada, bad)).toBe(ErrorCode.INVALID_PAYLOAD);
+    }
+    expect(await updates.stop()).toEqual([]);
+    expect(ids((await enterRoom(server, 'Cy')).joined.playlist)).toEqual(['a', 'b', 'c']);
+  });
+});
+

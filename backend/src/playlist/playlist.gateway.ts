@@ -1,6 +1,6 @@
 import { UseInterceptors, UsePipes } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { MAX_MESSAGE_BYTES, RemoveSongSchema, type RemoveSongRequest } from '@musync/protocol';
+import { MAX_MESSAGE_BYTES, MoveSongSchema, RemoveSongSchema, type MoveSongRequest, type RemoveSongRequest } from '@musync/protocol';
 
 import { AckInterceptor } from '../common/ack.interceptor.js';
 import { payloadValidationPipe } from '../common/payload-validation.pipe.js';
@@ -22,6 +22,13 @@ export class PlaylistGateway {
     @MessageBody({ schema: RemoveSongSchema }) request: RemoveSongRequest,
   ): Promise<object> {
     await this.playlist.remove(sessionOf(socket), request.songId);
+    return {};
+  }
+
+  @SubscribeMessage('playlist:move')
+  @RateLimited('control')
+  async move(@ConnectedSocket() socket: MusyncSocket, @MessageBody({ schema: MoveSongSchema }) request: MoveSongRequest): Promise<object> {
+    await this.playlist.move(sessionOf(socket), request.songId, request.toIndex);
     return {};
   }
 }

@@ -40,4 +40,9 @@ export class PlaylistService {
       this.logger.error(`song ${songId} removed but its file was not deleted`, error);
     }
   }
+
+  /** The reducer checks the admin, the song and the place; playlist:updated tells everyone. */
+  async move(who: PlaylistEditor, songId: string, toIndex: number): Promise<void> {
+    await this.rooms.run(who.roomId, { type: 'playlist:move', songId, toIndex }, { memberId: who.memberId });
+  }
 }

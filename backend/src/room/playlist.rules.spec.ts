@@ -61,4 +61,34 @@ describe('playlist', () => {
     expect(state.playlist).toEqual([]);
     expect(state.playback).toMatchObject({ songId: null, status: 'paused', position: 0 });
   });
+
+  describe('reordering', () => {
+    const move = (songId: string, toIndex: number) => ({ type: 'playlist:move' as const, songId, toIndex });
+
+    it('lets the admin move a song up or down, and tells everyone the new order', () => {
+      const down = run(on('a', 'playing'), move('a', 2), member('ada'));
+      expect(down.state.playlist.map((s) => s.id)).toEqual(['b', 'c', 'a']);
+      expect(down.events).toEqual([{ name: 'playlist:updated', payload: { songs: down.state.playlist } }]);
+      expect(run(on('a', 'playing'), move('c', 0), member('ada')).state.playlist.map((s) => s.id)).toEqual(['c', 'a', 'b']);
+    });
+
+    it('keeps the song that is on playing, untouched', () => {
+      const before = on('b', 'playing');
+      const { state } = run(before, move('b', 0), member('ada'));
+      expect(state.playback).toBe(before.playback);
+    });
+
+    it('changes nothing when the song is already there', () => {
+      const before = on('a', 'paused');
+      const { state, events } = run(before, move('b', 1), member('ada'));
+      expect(state).toBe(before);
+      expect(events).toEqual([]);
+    });
+
+    it('refuses a non-admin, an unknown song and a place past the end, changing nothing', () => {
+      expect(refusal(on('a', 'paused'), move('a', 1), member('bob'))).toBe(ErrorCode.NOT_ADMIN);
+      expect(refusal(on('a', 'paused'), move('zzz', 0), member('ada'))).toBe(ErrorCode.SONG_NOT_FOUND);
+      expect(refusal(on('a', 'paused'), move('a', 3), member('ada'))).toBe(ErrorCode.PLAYLIST_INDEX_OUT_OF_RANGE);
+    });
+  });
 });

@@ -7,7 +7,8 @@ import { requireAdmin, unchanged, type RoomResult, type RoomState, type Rules } 
 
 export type PlaylistCommand =
   | { readonly type: 'playlist:add'; readonly song: Song }
-  | { readonly type: 'playlist:remove'; readonly songId: string };
+  | { readonly type: 'playlist:remove'; readonly songId: string }
+  | { readonly type: 'playlist:move'; readonly songId: string; readonly toIndex: number };
 
 /** Only the admin (or the server, for uploads and seeding) changes the playlist. */
 export const playlistRules: Rules<PlaylistCommand> = {
@@ -29,6 +30,20 @@ export const playlistRules: Rules<PlaylistCommand> = {
     const keepPlaying = successor !== null && state.playback.status !== 'paused';
     const cued = cue(listed.state, successor ?? playlist[0] ?? null, keepPlaying, now);
     return { state: cued.state, events: [...listed.events, ...cued.events], wakeups: cued.wakeups };
+  },
+
+  'playlist:move': (state, command, actor) => {
+    requireAdmin(state, actor, 'reorder the playlist');
+    const from = state.playlist.findIndex((s) => s.id === command.songId);
+    const moved = state.playlist[from];
+    if (!moved) throw new DomainError(ErrorCode.SONG_NOT_FOUND, 'That song is not in the playlist.');
+    if (command.toIndex >= state.playlist.length) {
+      throw new DomainError(ErrorCode.PLAYLIST_INDEX_OUT_OF_RANGE, `The playlist has ${state.playlist.length} places; pick one from 1 to ${state.playlist.length}.`);
+    }
+    if (command.toIndex === from) return unchanged(state);
+    const others = state.playlist.filter((s) => s.id !== command.songId);
+    // Playback names its song by id, so the song on stays on; next/previous follow the new order.
+    return withPlaylist({ ...state, playlist: [...others.slice(0, command.toIndex), moved, ...others.slice(command.toIndex)] });
   },
 };
 

@@ -14,6 +14,8 @@ export const ErrorCode = {
   CONTROL_RESTRICTED: 'CONTROL_RESTRICTED',
   /** No song with that id in this room's playlist. */
   SONG_NOT_FOUND: 'SONG_NOT_FOUND',
+  /** A playlist place past the end of the playlist. */
+  PLAYLIST_INDEX_OUT_OF_RANGE: 'PLAYLIST_INDEX_OUT_OF_RANGE',
   /** The playlist is empty. */
   PLAYLIST_EMPTY: 'PLAYLIST_EMPTY',
   /** A seek position past the end of the song. */

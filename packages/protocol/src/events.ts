@@ -5,6 +5,7 @@ import type {
   ControlRequest,
   Playback,
   PlaybackResult,
+  MoveSongRequest,
   RemoveSongRequest,
   RoomSettings,
   SeekRequest,
@@ -78,6 +79,8 @@ export interface ClientToServerEvents {
   'playlist:add-local': (request: AddLocalSongRequest, ack: AckCallback<AddLocalSongResult>) => void;
   /** The fingerprints of every own-copy file this member's browser holds (the whole set, replacing the last). */
   'copies:report': (report: CopiesReport, ack: AckCallback<{ copies: LocalCopies }>) => void;
+  /** Admin only. Moves a song to another place in the playlist, for everyone (playlist:updated). */
+  'playlist:move': (request: MoveSongRequest, ack: AckCallback) => void;
   /** Admin only. Starts an upload, or resumes the room's unfinished one with the same name, size and sha256. */
   'upload:start': (request: UploadStartRequest, ack: AckCallback<UploadStartResult>) => void;
   /** One piece (≤ CHUNK_SIZE bytes, binary) at the next offset; acked once written. */

@@ -108,6 +108,10 @@ export type SongReadyRequest = z.infer<typeof SongReadySchema>;
 export const RemoveSongSchema = z.strictObject({ songId: SongIdSchema });
 export type RemoveSongRequest = z.infer<typeof RemoveSongSchema>;
 
+/** Admin only: moves a song to `toIndex` (0-based) in the playlist; the others keep their order. */
+export const MoveSongSchema = z.strictObject({ songId: SongIdSchema, toIndex: z.number().int().nonnegative() });
+export type MoveSongRequest = z.infer<typeof MoveSongSchema>;
+
 export const SkipThresholdSchema = z.union([
   z.literal('off'),
   z.literal('majority'),

@@ -145,6 +145,22 @@ describe('PlayerPanel', () => {
       byTestId('output-delay-input')?.dispatchEvent(new KeyboardEvent('keydown', { code: 'Space', key: ' ', bubbles: true }));
       expect(commands()).toEqual(['playback:play']);
     });
+
+    it('←/→ jump 10 s and N/P change the song, except while typing', async () => {
+      await render();
+      for (const key of ['ArrowLeft', 'ArrowRight', 'n', 'p']) document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+      expect(commands()).toEqual(['playback:skip', 'playback:skip', 'playback:next', 'playback:previous']);
+      for (const key of ['ArrowLeft', 'n']) byTestId('output-delay-input')?.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+      expect(commands()).toHaveLength(4);
+    });
+
+    it('announces the song that starts, politely', async () => {
+      await render();
+      const region = byTestId('now-playing-announcement');
+      expect(region?.getAttribute('aria-live')).toBe('polite');
+      expect(region?.textContent?.trim()).toMatch(/^Now playing: /);
+      expect(document.title).toMatch(/ · Musync$/);
+    });
   });
 
   describe('the progress bar', () => {

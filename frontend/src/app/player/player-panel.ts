@@ -5,15 +5,24 @@ import { AudioEngine } from '../core/audio-engine';
 import { AudioUnlock } from '../core/audio-unlock';
 import { ClockSync } from '../core/clock-sync';
 import { OUTPUT_DELAY_MAX_MS, OutputDelay } from '../core/output-delay';
+import { type Shortcut, shortcutFor } from '../core/shortcuts';
+import { Viewport } from '../core/viewport';
 import { bindMediaSession } from './media-session';
+import { bindPageTitle } from './page-title';
 import { PlaybackStore } from './playback-store';
 import { formatSongTime } from './song-time';
 
 /** The fixed vote counts the admin picks from; a larger one set elsewhere is listed too. */
 const SKIP_COUNTS = [1, 2, 3, 4, 5, 6, 8, 10];
 
-/** Keys typed into these mean text or the control's own action, never play/pause. */
-const TYPING_TARGETS = new Set(['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON', 'A']);
+/** The shortcuts the player answers; `/` is the room page's. */
+const PLAYER_SHORTCUTS: Partial<Record<Shortcut, (store: PlaybackStore) => void>> = {
+  'toggle-play': (store) => store.togglePlay(),
+  'back-10': (store) => store.back10(),
+  'forward-10': (store) => store.forward10(),
+  next: (store) => store.next(),
+  previous: (store) => store.previous(),
+};
 
 @Component({
   selector: 'app-player-panel',
@@ -28,6 +37,7 @@ export class PlayerPanel {
   private readonly audio = inject(AudioUnlock);
   private readonly clock = inject(ClockSync);
   private readonly outputDelay = inject(OutputDelay);
+  protected readonly narrow = inject(Viewport).narrow;
 
   /** Where the admin is dragging the progress bar, until they let go. */
   private readonly dragging = signal<number | null>(null);
@@ -36,6 +46,11 @@ export class PlayerPanel {
   protected readonly elapsedLabel = computed(() => formatSongTime(this.position()));
   protected readonly durationLabel = computed(() => formatSongTime(this.store.duration()));
   protected readonly positionText = computed(() => `${this.elapsedLabel()} of ${this.durationLabel()}`);
+  /** Read out politely when the song changes (a live region), not on every tick. */
+  protected readonly nowPlayingText = computed(() => {
+    const song = this.store.song();
+    return song ? `Now playing: ${song.title}${song.artist ? ` by ${song.artist}` : ''}` : '';
+  });
   /** The browser holds audio back until a gesture (autoplay policy): say so, never fail silently. */
   protected readonly needsUnlock = computed(() => this.audio.supported && !this.audio.unlocked());
   protected readonly problem = this.engine.problem;
@@ -71,6 +86,7 @@ export class PlayerPanel {
 
   constructor() {
     bindMediaSession();
+    bindPageTitle();
   }
 
   protected unlock(): void {
@@ -104,10 +120,10 @@ export class PlayerPanel {
   }
 
   protected onKey(event: KeyboardEvent): void {
-    if (event.code !== 'Space' || event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
-    const target = event.target;
-    if (target instanceof HTMLElement && (TYPING_TARGETS.has(target.tagName) || target.isContentEditable)) return;
+    const shortcut = shortcutFor(event);
+    const action = shortcut && PLAYER_SHORTCUTS[shortcut];
+    if (!action) return;
     event.preventDefault(); // no page scroll
-    this.store.togglePlay();
+    action(this.store);
   }
 }

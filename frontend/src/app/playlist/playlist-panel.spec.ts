@@ -75,6 +75,17 @@ describe('PlaylistPanel', () => {
     expect(root.textContent).toContain('No songs yet.');
   });
 
+  it('tells the admin of an empty room how to add songs, and everyone else to request one', async () => {
+    const empty = { playlist: [], playback: { ...playingB, songId: null, status: 'paused' as const } };
+    await render({ ...empty, me: ADA, admin: ADA });
+    expect(root.querySelector('[data-testid="playlist-empty"]')?.textContent).toContain('Add songs');
+    TestBed.resetTestingModule();
+    socket = new FakeSocket();
+    TestBed.configureTestingModule({ providers: [provideFakeSocket(socket)] });
+    await render({ ...empty, me: ADA, admin: GRACE });
+    expect(root.querySelector('[data-testid="playlist-empty"]')?.textContent).toContain('Ask for one in Requests');
+  });
+
   describe('removing a song', () => {
     const removeButton = (songId: string): HTMLButtonElement | null =>
       root.querySelector<HTMLButtonElement>(`[data-song-id="${songId}"] ~ [data-testid="playlist-remove"]`);
@@ -165,5 +176,70 @@ describe('PlaylistPanel', () => {
     expect(items().every((i) => i.disabled)).toBe(true);
     items()[0]?.click();
     expect(socket.sentPayloads('playback:select')).toEqual([]);
+  });
+
+  describe('reordering', () => {
+    const handles = (): HTMLButtonElement[] => [...root.querySelectorAll<HTMLButtonElement>('[data-testid="playlist-move"]')];
+    const key = (element: HTMLElement | undefined, name: string): void => {
+      element?.dispatchEvent(new KeyboardEvent('keydown', { key: name, bubbles: true, cancelable: true }));
+    };
+
+    it('gives only the admin a handle per song, named with its place', async () => {
+      await render({ me: ADA, admin: GRACE });
+      expect(handles()).toEqual([]);
+      TestBed.resetTestingModule();
+      socket = new FakeSocket();
+      TestBed.configureTestingModule({ providers: [provideFakeSocket(socket)] });
+      await render({ me: ADA, admin: ADA });
+      expect(handles().map((h) => h.getAttribute('aria-label'))).toEqual(['Move Song A, place 1 of 3', 'Move Song B, place 2 of 3', 'Move Song C, place 3 of 3']);
+    });
+
+    it('moves a song with ↑/↓/Home/End on its handle, announces it, and keeps the handle focused', async () => {
+      await render({ me: ADA, admin: ADA });
+      socket.answer('playlist:move', (_, ack) => ack({ ok: true }));
+      handles()[0]?.focus();
+      key(handles()[0], 'ArrowDown');
+      key(handles()[0], 'ArrowUp'); // already at the top: nothing to send
+      key(handles()[2], 'Home');
+      key(handles()[1], 'End');
+      expect(socket.sentPayloads('playlist:move')).toEqual([
+        { songId: 'a', toIndex: 1 },
+        { songId: 'c', toIndex: 0 },
+        { songId: 'b', toIndex: 2 },
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      socket.broadcast('playlist:updated', { songs: [PLAYLIST[1]!, PLAYLIST[0]!, PLAYLIST[2]!] });
+      await fixture.whenStable();
+      expect(items().map((i) => i.dataset['songId'])).toEqual(['b', 'a', 'c']);
+      expect(document.activeElement?.getAttribute('data-song-id')).toBe('b');
+      expect(root.querySelector('[data-testid="playlist-moved"]')?.getAttribute('aria-live')).toBe('polite');
+      expect(root.querySelector('[data-testid="playlist-moved"]')?.textContent).toMatch(/moved to place \d of 3/);
+    });
+
+    it('drops a dragged song on another row', async () => {
+      await render({ me: ADA, admin: ADA });
+      socket.answer('playlist:move', (_, ack) => ack({ ok: true }));
+      const drag = (type: string, target: Element | undefined): void => {
+        const event = new Event(type, { bubbles: true, cancelable: true });
+        Object.defineProperty(event, 'dataTransfer', { value: { setData: () => undefined, effectAllowed: '', dropEffect: '' } });
+        target?.dispatchEvent(event);
+      };
+      const entries = [...root.querySelectorAll('[data-testid="playlist-entry"]')];
+      drag('dragstart', handles()[2]);
+      drag('dragover', entries[0]);
+      drag('drop', entries[0]);
+      expect(socket.sentPayloads('playlist:move')).toEqual([{ songId: 'c', toIndex: 0 }]);
+    });
+
+    it('shows a refused move at the song', async () => {
+      await render({ me: ADA, admin: ADA });
+      socket.answer('playlist:move', (_, ack) => ack({ ok: false, error: { code: 'NOT_ADMIN', message: 'Only the admin can reorder the playlist.' } }));
+      key(handles()[1], 'ArrowDown');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await fixture.whenStable();
+      const error = root.querySelector('[data-testid="playlist-move-error"]');
+      expect(error?.textContent).toBe('Only the admin can reorder the playlist.');
+      expect(error?.closest('li')?.querySelector('[data-testid="playlist-item"]')?.getAttribute('data-song-id')).toBe('b');
+    });
   });
 });

@@ -28,6 +28,11 @@ export class PlaylistPanel {
   /** The button that opened the question, to give focus back when it closes unanswered. */
   private asker: HTMLElement | null = null;
 
+  /** The song the admin is dragging to another place. */
+  protected readonly dragging = signal<string | null>(null);
+  /** The song whose handle moved by keyboard: its handle keeps focus when the list redraws. */
+  private refocus: string | null = null;
+
   /** The song whose removal awaits the admin's confirmation. */
   protected readonly confirming = signal<string | null>(null);
   protected readonly countLabel = computed(() => {
@@ -46,6 +51,52 @@ export class PlaylistPanel {
         row?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
       },
     });
+    afterRenderEffect({
+      write: () => {
+        this.store.songs();
+        const songId = this.refocus;
+        if (songId === null) return;
+        const handle = this.host.querySelector<HTMLElement>(`[data-testid="playlist-move"][data-song-id="${CSS.escape(songId)}"]`);
+        if (handle && handle !== this.host.ownerDocument.activeElement) handle.focus();
+      },
+    });
+  }
+
+  /** ↑/↓ move the song one place, Home/End to the top or the bottom (the handle's keys). */
+  protected onHandleKey(event: KeyboardEvent, songId: string, index: number): void {
+    const last = this.store.count() - 1;
+    const targets: Record<string, number> = { ArrowUp: index - 1, ArrowDown: index + 1, Home: 0, End: last };
+    const to = targets[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    this.refocus = songId;
+    this.store.move(songId, Math.min(last, Math.max(0, to)));
+  }
+
+  protected dragStart(event: DragEvent, songId: string): void {
+    if (!this.store.canReorder() || !event.dataTransfer) return;
+    event.dataTransfer.effectAllowed = 'move';
+    event.dataTransfer.setData('text/plain', songId);
+    this.dragging.set(songId);
+  }
+
+  /** Lets a dragged song drop on a row (and only a song: files go to the upload panel). */
+  protected dragOver(event: DragEvent): void {
+    if (this.dragging() === null) return;
+    event.preventDefault();
+    if (event.dataTransfer) event.dataTransfer.dropEffect = 'move';
+  }
+
+  protected drop(event: DragEvent, toIndex: number): void {
+    const songId = this.dragging();
+    if (songId === null) return;
+    event.preventDefault();
+    this.dragging.set(null);
+    this.store.move(songId, toIndex);
+  }
+
+  protected dragEnd(): void {
+    this.dragging.set(null);
   }
 
   protected askRemove(songId: string, asker: HTMLElement): void {

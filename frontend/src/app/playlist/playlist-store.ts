@@ -3,7 +3,7 @@ import { Service, computed, inject, signal } from '@angular/core';
 import { SocketClient } from '../core/socket-client';
 import { PlaybackStore } from '../player/playback-store';
 
-/** A removal the server refused, kept for the row where the admin asked for it. */
+/** A removal or move the server refused, kept for the row where the admin asked for it. */
 interface RemoveRefusal {
   readonly songId: string;
   readonly message: string;
@@ -20,6 +20,8 @@ export class PlaylistStore {
   private readonly _removing = signal<ReadonlySet<string>>(new Set());
   private readonly _removeRefusal = signal<RemoveRefusal | null>(null);
   private readonly _revealed = signal<{ readonly songId: string } | null>(null);
+  private readonly _moveRefusal = signal<RemoveRefusal | null>(null);
+  private readonly _moved = signal('');
 
   readonly songs = this.playback.playlist;
   readonly count = computed(() => this.songs().length);
@@ -27,6 +29,11 @@ export class PlaylistStore {
   readonly currentId = computed(() => this.playback.song()?.id ?? null);
   readonly canSelect = this.playback.canControl;
   readonly canRemove = this.playback.isAdmin;
+  readonly canReorder = this.playback.isAdmin;
+  /** The last refused move, until the next one. */
+  readonly moveRefusal = this._moveRefusal.asReadonly();
+  /** What the admin's last move did, in words, for a screen reader to announce. */
+  readonly moved = this._moved.asReadonly();
   /** Songs whose removal awaits the server's answer. */
   readonly removing = this._removing.asReadonly();
   /** The last refused removal, until the next attempt. */
@@ -59,5 +66,23 @@ export class PlaylistStore {
     const result = await this.socket.request('playlist:remove', { songId });
     this._removing.update((ids) => new Set([...ids].filter((id) => id !== songId)));
     if (!result.ok) this._removeRefusal.set({ songId, message: result.error.message });
+  }
+
+  /** Moves a song to place `toIndex` (0-based); the new order arrives for everyone with playlist:updated. */
+  move(songId: string, toIndex: number): void {
+    const from = this.songs().findIndex((song) => song.id === songId);
+    if (!this.canReorder() || from < 0 || toIndex === from || toIndex < 0 || toIndex >= this.count()) return;
+    void this.sendMove(songId, toIndex);
+  }
+
+  private async sendMove(songId: string, toIndex: number): Promise<void> {
+    this._moveRefusal.set(null);
+    const result = await this.socket.request('playlist:move', { songId, toIndex });
+    if (!result.ok) {
+      this._moveRefusal.set({ songId, message: result.error.message });
+      return;
+    }
+    const title = this.songs().find((song) => song.id === songId)?.title ?? 'The song';
+    this._moved.set(`${title} moved to place ${toIndex + 1} of ${this.count()}`);
   }
 }

@@ -112,6 +112,12 @@ describe('RequestsPanel', () => {
   });
 
   describe('the list', () => {
+    it('says so when nobody has asked for anything yet', async () => {
+      await render();
+      expect(view.allByTestId('request-item')).toEqual([]);
+      expect(view.root.textContent).toContain('No requests yet.');
+    });
+
     it('keeps the server order and shows who asked, when, and the votes', async () => {
       await render({
         requests: [

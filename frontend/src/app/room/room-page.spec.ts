@@ -90,4 +90,60 @@ describe('RoomPage', () => {
     expect(byTestId(root, 'requests-panel')).not.toBeNull();
     expect(byTestId(root, 'my-name')?.textContent).toBe('Ada');
   });
+
+  describe('on a phone', () => {
+    beforeEach(() => {
+      window.matchMedia = ((query: string) => ({ media: query, matches: query.includes('48rem'), addEventListener: () => undefined })) as unknown as typeof window.matchMedia;
+      socket.serverAccepts();
+      socket.answer('room:join', ({ roomId, username }, ack) =>
+        ack(quietJoin('m-1', { roomId, members: [{ id: 'm-1', personId: 'p-1', name: username, joinedAt: 1 }], adminId: 'm-1' })),
+      );
+    });
+
+    afterEach(() => {
+      delete (window as { matchMedia?: unknown }).matchMedia;
+    });
+
+    const panel = (root: HTMLElement, id: string): HTMLElement => root.querySelector<HTMLElement>(`#panel-${id}`)!;
+
+    it('shows one panel at a time under tabs, moved along with the arrow keys', async () => {
+      const root = await openAndJoin('/r/jazz', 'Ada');
+      const tabs = [...root.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
+      expect(tabs.map((tab) => tab.textContent?.trim())).toEqual(['Playlist', 'Chat', 'Requests', 'People']);
+      expect(tabs[0]?.getAttribute('aria-selected')).toBe('true');
+      expect(panel(root, 'playlist').hidden).toBe(false);
+      expect(panel(root, 'chat').hidden).toBe(true);
+
+      tabs[0]?.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(panel(root, 'chat').hidden).toBe(false);
+      expect(panel(root, 'playlist').hidden).toBe(true);
+      expect(document.activeElement?.id).toBe('tab-chat');
+    });
+
+    it('counts and reads out messages that arrive while another tab is open, until the chat is opened', async () => {
+      const root = await openAndJoin('/r/jazz', 'Ada');
+      const line = (id: string, text: string) => ({ id, kind: 'message' as const, personId: 'p-9', name: 'Bob', admin: false, text, at: 5 });
+      socket.broadcast('chat:line', line('l-1', 'hello'));
+      socket.broadcast('chat:line', line('l-2', 'anyone there?'));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(byTestId(root, 'tab-chat-unseen')?.textContent).toBe('2 new');
+      expect(byTestId(root, 'unseen-chat-announcement')?.textContent).toBe('New chat message from Bob: anyone there?');
+
+      byTestId(root, 'tab-chat')?.click();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(byTestId(root, 'tab-chat-unseen')).toBeNull();
+      byTestId(root, 'tab-people')?.click();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(byTestId(root, 'tab-chat-unseen')).toBeNull();
+    });
+
+    it('“/” opens the chat and puts the cursor in its box', async () => {
+      const root = await openAndJoin('/r/jazz', 'Ada');
+      document.body.dispatchEvent(new KeyboardEvent('keydown', { key: '/', bubbles: true }));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(panel(root, 'chat').hidden).toBe(false);
+      expect(document.activeElement?.id).toBe('chat-input');
+    });
+  });
 });
