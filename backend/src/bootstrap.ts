@@ -8,6 +8,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/config.module.js';
+import { applyHttpSecurity } from './security/http-security.js';
+import { MusyncIoAdapter } from './security/musync-io.adapter.js';
 
 interface CreateOptions {
   readonly logger?: false | LogLevel[];
@@ -22,6 +24,8 @@ export async function createMusync({
 }: CreateOptions = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module(), { abortOnError: false, ...options });
   app.enableShutdownHooks();
+  applyHttpSecurity(app);
+  app.useWebSocketAdapter(new MusyncIoAdapter(app));
   await mkdir(app.get(AppConfig).DATA_DIR, { recursive: true });
   return app;
 }
