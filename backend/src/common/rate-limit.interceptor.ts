@@ -36,6 +36,7 @@ interface Budget {
 
 /** The connection as the limiter needs it (a Socket.IO socket). */
 interface LimitedClient {
+  readonly conn: { readonly id: string };
   readonly request: Parameters<typeof clientAddress>[0];
   disconnect(close: boolean): unknown;
 }
@@ -109,7 +110,11 @@ export class RateLimitInterceptor implements NestInterceptor {
   private strike(client: LimitedClient, own: Map<RateClass | 'strikes', TokenBucket>, now: number): void {
     const strikes = this.config.RATE_LIMIT_STRIKES;
     if (bucketOf(own, 'strikes', strikes, strikes / 60, now).take(now)) return;
-    this.logger.warn(`disconnecting ${clientAddress(client.request, this.config.TRUST_PROXY)}: kept exceeding its rate limits`);
+    this.logger.warn({
+      msg: 'disconnecting a connection that kept exceeding its rate limits',
+      connectionId: client.conn.id,
+      address: clientAddress(client.request, this.config.TRUST_PROXY),
+    });
     // After this event's RATE_LIMITED ack is on its way (engine.io flushes before closing).
     setImmediate(() => client.disconnect(true));
   }

@@ -19,6 +19,7 @@ describe('parseConfig', () => {
       RATE_LIMIT_SCALE: 1,
       RATE_LIMIT_IP_FACTOR: 10,
       RATE_LIMIT_STRIKES: 30,
+      LOG_LEVEL: 'info',
     });
   });
 
@@ -37,6 +38,7 @@ describe('parseConfig', () => {
     ['RATE_LIMIT_SCALE', '0'],
     ['RATE_LIMIT_IP_FACTOR', '0.5'],
     ['RATE_LIMIT_STRIKES', '-1'],
+    ['LOG_LEVEL', 'loud'],
   ])('refuses %s=%s with a message naming it', (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(name));
   });

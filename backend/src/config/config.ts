@@ -80,6 +80,11 @@ export const ConfigSchema = z.object({
     .int('RATE_LIMIT_STRIKES must be a whole number')
     .min(1, 'RATE_LIMIT_STRIKES must be at least 1')
     .default(30),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

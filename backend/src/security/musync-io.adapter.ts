@@ -1,9 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 
-import type { INestApplicationContext } from '@nestjs/common';
+import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 
 import { AppConfig } from '../config/config.module.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import type { MusyncServer } from '../room/socket.types.js';
 import { ConnectionGate } from './connection-gate.js';
 
 type IoServer = ReturnType<IoAdapter['createIOServer']>;
@@ -11,6 +13,7 @@ type IoOptions = Parameters<IoAdapter['createIOServer']>[1];
 
 /** An engine.io connection, as far as admission needs it. */
 interface EngineSocket {
+  readonly id: string;
   readonly request: IncomingMessage;
   close(): void;
   once(event: 'close', listener: () => void): void;
@@ -19,8 +22,9 @@ interface EngineSocket {
 /** Socket.IO with Musync's admission rules (origin allowlist, connections per address) on the engine. */
 export class MusyncIoAdapter extends IoAdapter {
   readonly gate: ConnectionGate;
+  private readonly log = new Logger('Connections');
 
-  constructor(app: INestApplicationContext) {
+  constructor(private readonly app: INestApplicationContext) {
     super(app);
     const config = app.get(AppConfig);
     this.gate = new ConnectionGate({
@@ -35,17 +39,26 @@ export class MusyncIoAdapter extends IoAdapter {
       ...(options as NonNullable<IoOptions>),
       allowRequest: (request, callback) => {
         const refusal = this.gate.check(request);
+        if (refusal) this.log.warn({ msg: `refused: ${refusal}`, address: this.gate.addressOf(request), origin: request.headers.origin });
         callback(refusal, refusal === null);
       },
     });
     server.engine.on('connection', (socket: EngineSocket) => {
       // Handshakes that raced past allowRequest: the address is full, close this one.
+      const fields = { connectionId: socket.id, address: this.gate.addressOf(socket.request) };
       if (!this.gate.opened(socket.request)) {
+        this.log.warn({ msg: 'refused: too many connections from this address', ...fields });
         socket.close();
         return;
       }
-      socket.once('close', () => this.gate.closed(socket.request));
+      this.log.debug({ msg: 'connected', ...fields });
+      socket.once('close', () => {
+        this.gate.closed(socket.request);
+        this.log.debug({ msg: 'disconnected', ...fields });
+      });
     });
+    // Two copies of socket.io's types (ours, Nest's) describe the one server.
+    this.app.get(MetricsService).attach(server as unknown as MusyncServer);
     return server;
   }
 }
