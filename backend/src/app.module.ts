@@ -12,6 +12,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { PlaylistModule } from './playlist/playlist.module.js';
 import { RequestsModule } from './requests/requests.module.js';
 import { RoomModule } from './room/room.module.js';
+import { SecurityModule } from './security/security.module.js';
 import { UploadModule } from './upload/upload.module.js';
 
 /** The built SPA (`ng build` output), two levels up from backend/src or backend/dist. */
@@ -26,6 +27,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(),
         MetricsModule,
+        SecurityModule,
         RoomModule,
         MediaModule,
         UploadModule,

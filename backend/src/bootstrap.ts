@@ -24,7 +24,7 @@ export async function createMusync({
   ...options
 }: CreateOptions = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module(), { abortOnError: false, ...options });
-  app.enableShutdownHooks();
+  // Signals are handled by exitGracefullyOnSignals (main.ts): drain first, then close.
   app.use(requestId);
   applyHttpSecurity(app);
   app.useWebSocketAdapter(new MusyncIoAdapter(app));

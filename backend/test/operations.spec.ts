@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { io } from 'socket.io-client';
 
 import { enter, request, RunningServer } from './harness.js';
+import { startProcess } from './process-harness.js';
 import { upload, wav } from './upload-fixtures.js';
 
 /** The value of one sample line of the exposition text (`name{labels} value`). */
@@ -68,37 +66,25 @@ describe('operations endpoints', () => {
 
 describe('structured logs (the built server as a process)', () => {
   it('writes JSON lines at LOG_LEVEL, with the request id of HTTP requests and the connection id of sockets', async () => {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((resolve) => probe.close(() => resolve(undefined)));
     const dataDir = await mkdtemp(join(tmpdir(), 'musync-logs-'));
-    const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-    const child = spawn(process.execPath, [main], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'debug' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const server = await startProcess(dataDir, { LOG_LEVEL: 'debug' });
     try {
-      const url = `http://127.0.0.1:${port}`;
-      for (let i = 0; i < 100 && !stdout.includes('is listening'); i += 1) await new Promise((r) => setTimeout(r, 100));
-      const response = await fetch(`${url}/api/health`, { headers: { 'X-Request-Id': 'probe-42' } });
+      const response = await fetch(`${server.url}/api/health`, { headers: { 'X-Request-Id': 'probe-42' } });
       expect(response.headers.get('x-request-id')).toBe('probe-42');
-      const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+      const socket = io(server.url, { transports: ['websocket'], reconnection: false, forceNew: true });
       await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
       const connectionId = socket.io.engine.id;
       socket.close();
       await new Promise((r) => setTimeout(r, 300));
 
-      const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      const lines = server.stdout().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(lines.every((line) => typeof line['level'] === 'number' && typeof line['time'] === 'number')).toBe(true);
       expect(lines).toContainEqual(expect.objectContaining({ requestId: 'probe-42', msg: 'GET /api/health 200' }));
       expect(lines).toContainEqual(expect.objectContaining({ connectionId, msg: 'connected' }));
       expect(lines).toContainEqual(expect.objectContaining({ connectionId, msg: 'disconnected' }));
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      server.child.kill('SIGTERM');
+      await server.exited;
       await rm(dataDir, { recursive: true, force: true });
     }
   });

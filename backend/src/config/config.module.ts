@@ -22,6 +22,7 @@ export abstract class AppConfig implements Readonly<Config> {
   abstract readonly RATE_LIMIT_IP_FACTOR: number;
   abstract readonly RATE_LIMIT_STRIKES: number;
   abstract readonly LOG_LEVEL: Config['LOG_LEVEL'];
+  abstract readonly SHUTDOWN_TIMEOUT_MS: number;
 }
 
 /**
@@ -58,6 +59,7 @@ export class AppConfigModule {
             RATE_LIMIT_IP_FACTOR: config.get('RATE_LIMIT_IP_FACTOR', { infer: true }),
             RATE_LIMIT_STRIKES: config.get('RATE_LIMIT_STRIKES', { infer: true }),
             LOG_LEVEL: config.get('LOG_LEVEL', { infer: true }),
+            SHUTDOWN_TIMEOUT_MS: config.get('SHUTDOWN_TIMEOUT_MS', { infer: true }),
           }),
         },
       ],

@@ -85,6 +85,12 @@ export const ConfigSchema = z.object({
       error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number({ error: 'SHUTDOWN_TIMEOUT_MS must be a number' })
+    .int('SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds')
+    .min(100, 'SHUTDOWN_TIMEOUT_MS must be at least 100')
+    .max(600_000, 'SHUTDOWN_TIMEOUT_MS is at most 600000 (10 minutes)')
+    .default(10_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,23 +1,14 @@
-import type { IncomingMessage } from 'node:http';
-
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 
-import { AppConfig } from '../config/config.module.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { MusyncServer } from '../room/socket.types.js';
-import { ConnectionGate } from './connection-gate.js';
+import { ConnectionGate, type EngineSocket } from './connection-gate.js';
 
 type IoServer = ReturnType<IoAdapter['createIOServer']>;
 type IoOptions = Parameters<IoAdapter['createIOServer']>[1];
 
-/** An engine.io connection, as far as admission needs it. */
-interface EngineSocket {
-  readonly id: string;
-  readonly request: IncomingMessage;
-  close(): void;
-  once(event: 'close', listener: () => void): void;
-}
+type EngineConnection = EngineSocket & { once(event: 'close', listener: () => void): void };
 
 /** Socket.IO with Musync's admission rules (origin allowlist, connections per address) on the engine. */
 export class MusyncIoAdapter extends IoAdapter {
@@ -26,12 +17,7 @@ export class MusyncIoAdapter extends IoAdapter {
 
   constructor(private readonly app: INestApplicationContext) {
     super(app);
-    const config = app.get(AppConfig);
-    this.gate = new ConnectionGate({
-      allowedOrigins: config.ALLOWED_ORIGINS,
-      trustProxy: config.TRUST_PROXY,
-      maxConnectionsPerIp: config.MAX_CONNECTIONS_PER_IP,
-    });
+    this.gate = app.get(ConnectionGate);
   }
 
   override createIOServer(port: number, options?: IoOptions): IoServer {
@@ -43,17 +29,17 @@ export class MusyncIoAdapter extends IoAdapter {
         callback(refusal, refusal === null);
       },
     });
-    server.engine.on('connection', (socket: EngineSocket) => {
+    server.engine.on('connection', (socket: EngineConnection) => {
       // Handshakes that raced past allowRequest: the address is full, close this one.
       const fields = { connectionId: socket.id, address: this.gate.addressOf(socket.request) };
-      if (!this.gate.opened(socket.request)) {
-        this.log.warn({ msg: 'refused: too many connections from this address', ...fields });
+      if (!this.gate.opened(socket)) {
+        this.log.warn({ msg: 'refused: address full or shutting down', ...fields });
         socket.close();
         return;
       }
       this.log.debug({ msg: 'connected', ...fields });
       socket.once('close', () => {
-        this.gate.closed(socket.request);
+        this.gate.closed(socket);
         this.log.debug({ msg: 'disconnected', ...fields });
       });
     });
