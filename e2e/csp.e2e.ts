@@ -1,8 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 import { expect, test, type Page } from '@playwright/test';
 
@@ -15,16 +11,9 @@ import { wav } from '../backend/test/wav-fixtures.ts';
  * `securitypolicyviolation` event nor in the console.
  */
 
-const filesDir = mkdtempSync(join(tmpdir(), 'musync-csp-files-'));
-
-test.afterAll(async () => {
-  await rm(filesDir, { recursive: true, force: true });
-});
-
-function audioFile(name: string, seconds: number, title: string): string {
-  const path = join(filesDir, name);
-  writeFileSync(path, wav(seconds, { title }));
-  return path;
+/** An audio file as the file picker hands it over. */
+function audioFile(name: string, seconds: number, title: string) {
+  return { name, mimeType: 'audio/wav', buffer: wav(seconds, { title }) };
 }
 
 interface Watched {
