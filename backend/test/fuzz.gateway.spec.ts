@@ -1,5 +1,7 @@
 import {
+  AddLocalSongSchema,
   ChatSendSchema,
+  CopiesReportSchema,
   ControlSchema,
   ErrorCode,
   JoinRequestSchema,
@@ -59,6 +61,11 @@ const EVENTS = {
   'requests:reject': { schema: RequestRejectSchema, valid: { requestId: 'r1', reason: 'no' } },
   'requests:fulfil': { schema: RequestFulfilSchema, valid: { requestId: 'r1', songId: 'a' } },
   'playlist:remove': { schema: RemoveSongSchema, valid: { songId: 'a' } },
+  'playlist:add-local': {
+    schema: AddLocalSongSchema,
+    valid: { fingerprint: 'f'.repeat(64), size: 1000, duration: 60, title: 'Mine', artist: null, album: null },
+  },
+  'copies:report': { schema: CopiesReportSchema, valid: { fingerprints: ['f'.repeat(64)] } },
   'upload:start': { schema: UploadStartSchema, valid: { name: 'a.wav', size: 10, type: 'audio/wav' } },
   'upload:chunk': { schema: UploadChunkSchema, valid: { uploadId: UPLOAD_ID, offset: 0, data: Buffer.from('RIFF') } },
   'upload:status': { schema: UploadRefSchema, valid: { uploadId: UPLOAD_ID } },

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import type { JoinResult, Playback, RoomSettings, Song, SongRequest } from '@musync/protocol';
+import { localSongId, type JoinResult, type Playback, type RoomSettings, type Song, type SongRequest } from '@musync/protocol';
 
 import { enter, request, RunningServer, song } from './harness.js';
 
@@ -21,16 +21,25 @@ describe('a restart keeps what the room built (embedded default, DATA_DIR)', () 
     await first.seed('lobby', songs);
     const admin = await first.connect();
     await request(admin, 'room:join', { roomId: 'lobby', username: 'Ada' });
-    await request(admin, 'room:configure', { control: 'admin' });
+    await request(admin, 'room:configure', { control: 'admin', addSongs: 'everyone', waitForCopies: true });
+    const own = await request(admin, 'playlist:add-local', {
+      fingerprint: 'e'.repeat(64),
+      size: 1000,
+      duration: 2,
+      title: 'Own copy',
+      artist: null,
+      album: null,
+    });
     await request(admin, 'playback:select', { songId: 'two' });
     const dataDir = await first.stop({ keepData: true });
 
     const second = await RunningServer.start({}, dataDir);
     try {
       const after = await snapshot(second);
-      expect(after.playlist.map((s) => s.id)).toEqual(['one', 'two', 'three']);
+      expect(after.playlist.map((s) => s.id)).toEqual(['one', 'two', 'three', localSongId('e'.repeat(64))]);
       expect(after.playlist[0]).toEqual(songs[0]);
-      expect(after.settings).toEqual({ control: 'admin', skipThreshold: 'majority' });
+      expect(after.playlist[3]).toEqual(own.ok ? own['song'] : 'not added');
+      expect(after.settings).toEqual({ control: 'admin', skipThreshold: 'majority', addSongs: 'everyone', waitForCopies: true });
       expect(after.playback).toMatchObject({ songId: 'two', status: 'paused' });
     } finally {
       await second.stop();
@@ -54,7 +63,7 @@ describe('a restart keeps what the room built (embedded default, DATA_DIR)', () 
     const second = await RunningServer.start({}, dataDir);
     try {
       const after = await enter(second, 'Later');
-      expect(after.joined.settings).toEqual({ control: 'everyone', skipThreshold: 3 });
+      expect(after.joined.settings).toEqual({ control: 'everyone', skipThreshold: 3, addSongs: 'admin', waitForCopies: false });
       expect(after.joined.requests).toEqual(before.joined.requests);
       expect(after.joined.requests.map((r) => [r.title, r.status, r.voterIds])).toEqual([
         ['Ceremony', 'pending', [ada.joined.personId]],
@@ -121,7 +130,7 @@ describe('a restart keeps what the room built (embedded default, DATA_DIR)', () 
     try {
       const { joined } = await enter(second, 'Ada');
       expect(joined.playlist).toEqual(songs);
-      expect(joined.settings).toEqual({ control: 'admin', skipThreshold: 'majority' });
+      expect(joined.settings).toEqual({ control: 'admin', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false });
       expect(joined.playback).toMatchObject({ songId: 'two', position: 12, status: 'paused' });
       expect(joined.requests).toEqual([]);
       expect(joined.chat.map((l) => (l.kind === 'notice' ? l.notice.type : l.kind))).toEqual(['joined', 'admin']);

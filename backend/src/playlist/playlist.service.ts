@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { isLocalSongId } from '@musync/protocol';
 
 import { MediaStore } from '../media/media.store.js';
 import { RoomService } from '../room/room.service.js';
@@ -28,6 +29,8 @@ export class PlaylistService {
   async remove(who: PlaylistEditor, songId: string): Promise<void> {
     // The reducer checks the admin and the song, and cues the next song if this one was on.
     await this.rooms.run(who.roomId, { type: 'playlist:remove', songId }, { memberId: who.memberId });
+    // An own-copy song has no file here: its bytes never left anyone's device.
+    if (isLocalSongId(songId)) return;
     try {
       await this.media.exclusive(songId, async () => {
         if (!(await this.store.songInUse(songId))) await this.media.remove(songId);

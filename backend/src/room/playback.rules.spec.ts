@@ -39,7 +39,7 @@ describe('playback permissions: every command × role', () => {
   });
 
   it.each(Object.entries(memberCommands))('with control set to admin, only the admin may %s', (_, command) => {
-    const restricted = { ...playing('a', 50), settings: { control: 'admin' as const, skipThreshold: 'majority' as const } };
+    const restricted = { ...playing('a', 50), settings: { ...playing('a', 50).settings, control: 'admin' as const } };
     expect(refusal(restricted, command, member('bob'))).toBe(ErrorCode.CONTROL_RESTRICTED);
     expect(refusal(restricted, command, member('ada'))).toBeUndefined();
   });
@@ -51,7 +51,7 @@ describe('playback permissions: every command × role', () => {
   });
 
   it('any member may report ready or ended, even in an admin-controlled room', () => {
-    const restricted = { ...playing('a', 99.5), settings: { control: 'admin' as const, skipThreshold: 'majority' as const } };
+    const restricted = { ...playing('a', 99.5), settings: { ...playing('a', 99.5).settings, control: 'admin' as const } };
     expect(refusal(restricted, { type: 'playback:ended', fromSongId: 'a' }, member('bob'))).toBeUndefined();
     expect(refusal(restricted, { type: 'playback:ready', songId: 'a' }, member('bob'))).toBeUndefined();
   });

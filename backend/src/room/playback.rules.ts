@@ -10,6 +10,7 @@ import {
 } from '@musync/protocol';
 
 import { DomainError } from '../common/domain-error.js';
+import { copiesSettled } from './local-songs.rules.js';
 import {
   requireAdmin,
   requireMember,
@@ -137,6 +138,8 @@ export const playbackRules: Rules<PlaybackCommand> = {
     if (playback.status !== 'loading' || playback.songId !== command.songId || playback.version !== command.version) {
       return unchanged(state);
     }
+    // A room that waits for own copies keeps waiting past the barrier; the last copy starts it.
+    if (!copiesSettled(state)) return unchanged(state);
     return start(state, now);
   },
 
@@ -147,10 +150,14 @@ export const playbackRules: Rules<PlaybackCommand> = {
   },
 };
 
-/** Starts a loading song once every present member has it, else waits for the rest. */
+/**
+ * Starts a loading song once every present member has it loaded (or its barrier
+ * deadline, `anchor`, passed) and, in a room that waits for own copies, every
+ * present member holds one; else waits for the rest.
+ */
 export function readyForAll(state: RoomState, now: number): RoomResult {
-  const everyoneReady = state.members.every((m) => state.readyIds.includes(m.id));
-  if (state.playback.status !== 'loading' || !everyoneReady) return unchanged(state);
+  const everyoneReady = state.members.every((m) => state.readyIds.includes(m.id)) || now >= state.playback.anchor;
+  if (state.playback.status !== 'loading' || !everyoneReady || !copiesSettled(state)) return unchanged(state);
   return start(state, now);
 }
 

@@ -13,10 +13,7 @@ export type PlaylistCommand =
 export const playlistRules: Rules<PlaylistCommand> = {
   'playlist:add': (state, command, actor, now) => {
     requireAdmin(state, actor, 'add songs');
-    // Ids are content-derived: the same file added twice is one song.
-    if (state.playlist.some((s) => s.id === command.song.id)) return unchanged(state);
-    const listed = withPlaylist({ ...state, playlist: [...state.playlist, command.song] });
-    return withNotice(listed, { type: 'song-added', title: command.song.title }, now);
+    return appendSong(state, command.song, now);
   },
 
   'playlist:remove': (state, command, actor, now) => {
@@ -34,6 +31,13 @@ export const playlistRules: Rules<PlaylistCommand> = {
     return { state: cued.state, events: [...listed.events, ...cued.events], wakeups: cued.wakeups };
   },
 };
+
+/** Adds a song at the end and tells the room; ids are content-derived, so the same file added twice is one song. */
+export function appendSong(state: RoomState, song: Song, now: number): RoomResult {
+  if (state.playlist.some((s) => s.id === song.id)) return unchanged(state);
+  const listed = withPlaylist({ ...state, playlist: [...state.playlist, song] });
+  return withNotice(listed, { type: 'song-added', title: song.title }, now);
+}
 
 function withPlaylist(state: RoomState): RoomResult {
   return { state, events: [{ name: 'playlist:updated', payload: { songs: state.playlist } }], wakeups: [] };

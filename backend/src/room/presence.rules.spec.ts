@@ -108,7 +108,7 @@ describe('room settings', () => {
   it('lets the admin restrict playback control to the admin', () => {
     const { state, events } = run(room(['Ada', 'Bob']), { type: 'room:configure', control: 'admin' }, member('ada'));
     expect(state.settings.control).toBe('admin');
-    expect(events).toEqual([{ name: 'settings:updated', payload: { control: 'admin', skipThreshold: 'majority' } }]);
+    expect(events).toEqual([{ name: 'settings:updated', payload: { control: 'admin', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false } }]);
   });
 
   it('refuses a settings change by a non-admin', () => {

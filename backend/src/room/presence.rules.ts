@@ -1,4 +1,10 @@
-import { ErrorCode, USERNAME_MAX_LENGTH, type ControlMode, type SkipThreshold } from '@musync/protocol';
+import {
+  ErrorCode,
+  USERNAME_MAX_LENGTH,
+  type AddSongsMode,
+  type ControlMode,
+  type SkipThreshold,
+} from '@musync/protocol';
 
 import { DomainError } from '../common/domain-error.js';
 import { withNotice } from './chat.rules.js';
@@ -24,6 +30,8 @@ export type PresenceCommand =
       readonly type: 'room:configure';
       readonly control?: ControlMode | undefined;
       readonly skipThreshold?: SkipThreshold | undefined;
+      readonly addSongs?: AddSongsMode | undefined;
+      readonly waitForCopies?: boolean | undefined;
     };
 
 /**
@@ -93,6 +101,8 @@ export const presenceRules: Rules<PresenceCommand> = {
     const settings = {
       control: command.control ?? state.settings.control,
       skipThreshold: command.skipThreshold ?? state.settings.skipThreshold,
+      addSongs: command.addSongs ?? state.settings.addSongs,
+      waitForCopies: command.waitForCopies ?? state.settings.waitForCopies,
     };
     return { state: { ...state, settings }, events: [{ name: 'settings:updated', payload: settings }], wakeups: [] };
   },

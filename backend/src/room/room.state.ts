@@ -16,6 +16,7 @@ import {
 
 import { DomainError } from '../common/domain-error.js';
 import { chatRules, type ChatCommand } from './chat.rules.js';
+import { copiesOf, localSongsRules, settleCopies, type LocalSongsCommand } from './local-songs.rules.js';
 import { playbackRules, type PlaybackCommand } from './playback.rules.js';
 import { playlistRules, type PlaylistCommand } from './playlist.rules.js';
 import { announceAdmin, presenceRules, type PresenceCommand } from './presence.rules.js';
@@ -71,6 +72,8 @@ export interface RoomState {
   readonly requests: readonly SongRequest[];
   /** Person ids who voted to skip the song on; every song change clears them. */
   readonly skipVotes: readonly string[];
+  /** Member id → the fingerprints of the own-copy files its browser holds (its last `copies:report`). */
+  readonly copyHolders: Readonly<Record<string, readonly string[]>>;
 }
 
 export type RoomCommand =
@@ -79,7 +82,8 @@ export type RoomCommand =
   | PlaylistCommand
   | ChatCommand
   | RequestsCommand
-  | SkipCommand;
+  | SkipCommand
+  | LocalSongsCommand;
 
 /** Who issued a command: a member, or the server itself (timers, seeding). */
 export type Actor = { readonly memberId: string } | 'system';
@@ -110,13 +114,14 @@ export function emptyRoom(roomId: string, chatHistory = CHAT_HISTORY_DEFAULT): R
     playlist: [],
     playback: { songId: null, status: 'paused', position: 0, anchor: 0, version: 0 },
     readyIds: [],
-    settings: { control: 'everyone', skipThreshold: 'majority' },
+    settings: { control: 'everyone', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false },
     leadMs: LEAD_FLOOR_MS,
     chat: [],
     lineSeq: 0,
     chatHistory,
     requests: [],
     skipVotes: [],
+    copyHolders: {},
   };
 }
 
@@ -125,12 +130,21 @@ export function emptyRoom(roomId: string, chatHistory = CHAT_HISTORY_DEFAULT): R
 let rules: Rules<RoomCommand> | undefined;
 
 export function apply(state: RoomState, command: RoomCommand, actor: Actor, now: number): RoomResult {
-  rules ??= { ...presenceRules, ...playbackRules, ...playlistRules, ...chatRules, ...requestsRules, ...skipRules };
+  rules ??= {
+    ...presenceRules,
+    ...playbackRules,
+    ...playlistRules,
+    ...chatRules,
+    ...requestsRules,
+    ...skipRules,
+    ...localSongsRules,
+  };
   const rule = rules[command.type] as Rule<RoomCommand>;
   const result = rule(state, command, actor, now);
-  // Consequences of any change, each decided here once: a new admin is announced,
-  // and the vote to skip is re-counted (people left, the threshold moved, a vote came).
-  return settleSkip(state, announceAdmin(state, result, now), now);
+  // Consequences of any change, each decided here once: who holds which own copy is
+  // re-counted (people left, songs came and went), a new admin is announced, and the
+  // vote to skip is re-counted (people left, the threshold moved, a vote came).
+  return settleSkip(state, announceAdmin(state, settleCopies(state, result, now), now), now);
 }
 
 export type Rule<C extends RoomCommand> = (state: RoomState, command: C, actor: Actor, now: number) => RoomResult;
@@ -155,6 +169,7 @@ export function snapshotOf(state: RoomState): RoomSnapshot {
     chat: state.chat,
     requests: sortRequests(state.requests),
     skip: skipVotesOf(state),
+    copies: copiesOf(state),
   };
 }
 

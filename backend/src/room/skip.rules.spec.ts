@@ -48,7 +48,7 @@ describe('vote to skip: the threshold', () => {
 
   it('lets the admin turn it off or set a number, and tells everyone the new count', () => {
     const off = run(playing(['Ada', 'Bob']), { type: 'room:configure', skipThreshold: 'off' }, member('ada'));
-    expect(off.state.settings).toEqual({ control: 'everyone', skipThreshold: 'off' });
+    expect(off.state.settings).toEqual({ control: 'everyone', skipThreshold: 'off', addSongs: 'admin', waitForCopies: false });
     expect(skipUpdates(off)).toEqual([{ songId: 'a', voterIds: [], needed: null }]);
     const five = run(off.state, { type: 'room:configure', skipThreshold: 5 }, member('ada'));
     expect(skipUpdates(five)).toEqual([{ songId: 'a', voterIds: [], needed: 5 }]);

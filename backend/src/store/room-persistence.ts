@@ -64,6 +64,7 @@ const SongRequestSchema = z.object({
   songId: Text.nullable(),
 });
 const Control = z.enum(['everyone', 'admin']);
+const DEFAULT_OWN_COPY_SETTINGS = { addSongs: 'admin', waitForCopies: false } as const;
 const PlaybackPoint = z.object({ songId: z.string().nullable(), position: z.number().finite().nonnegative() });
 
 const PersistedRoomSchema = z.discriminatedUnion('format', [
@@ -79,7 +80,7 @@ const PersistedRoomSchema = z.discriminatedUnion('format', [
       (v1): PersistedRoom => ({
         ...v1,
         format: 2,
-        settings: { control: v1.settings.control, skipThreshold: 'majority' },
+        settings: { ...DEFAULT_OWN_COPY_SETTINGS, control: v1.settings.control, skipThreshold: 'majority' },
         chat: [],
         lineSeq: 0,
         requests: [],
@@ -88,7 +89,13 @@ const PersistedRoomSchema = z.discriminatedUnion('format', [
   z.object({
     format: z.literal(2),
     playlist: z.array(SongSchema),
-    settings: z.object({ control: Control, skipThreshold: SkipThresholdSchema }),
+    // Own-copy settings came later within format 2: a file without them gets the defaults.
+    settings: z.object({
+      control: Control,
+      skipThreshold: SkipThresholdSchema,
+      addSongs: Control.default(DEFAULT_OWN_COPY_SETTINGS.addSongs),
+      waitForCopies: z.boolean().default(DEFAULT_OWN_COPY_SETTINGS.waitForCopies),
+    }),
     playback: PlaybackPoint,
     chat: z.array(ChatLineSchema),
     lineSeq: z.number().int().nonnegative(),

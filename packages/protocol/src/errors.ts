@@ -52,6 +52,8 @@ export const ErrorCode = {
   TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
   /** Vote to skip is off in this room, or no song is on. */
   VOTE_SKIP_OFF: 'VOTE_SKIP_OFF',
+  /** The room's playlist holds as many own-copy songs as it may (LOCAL_SONGS_PER_ROOM). */
+  TOO_MANY_SONGS: 'TOO_MANY_SONGS',
   /** An unexpected server fault; the server logged it with a correlation id. */
   INTERNAL: 'INTERNAL',
 } as const;

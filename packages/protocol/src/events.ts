@@ -1,5 +1,6 @@
 import type { ChatLine, ChatSendRequest, ChatSendResult } from './chat.js';
 import type { AckCallback } from './errors.js';
+import type { AddLocalSongRequest, AddLocalSongResult, CopiesReport, LocalCopies } from './local-songs.js';
 import type {
   ControlRequest,
   Playback,
@@ -73,6 +74,10 @@ export interface ClientToServerEvents {
   'requests:fulfil': (request: RequestFulfil, ack: AckCallback<RequestResult>) => void;
   /** Admin only. Removes a song from the playlist; its file goes once no room lists it. */
   'playlist:remove': (request: RemoveSongRequest, ack: AckCallback) => void;
+  /** Adds a "bring your own copy" song (the admin, or everyone if the room's `addSongs` allows). No bytes are sent. */
+  'playlist:add-local': (request: AddLocalSongRequest, ack: AckCallback<AddLocalSongResult>) => void;
+  /** The fingerprints of every own-copy file this member's browser holds (the whole set, replacing the last). */
+  'copies:report': (report: CopiesReport, ack: AckCallback<{ copies: LocalCopies }>) => void;
   /** Admin only. Starts an upload, or resumes the room's unfinished one with the same name, size and sha256. */
   'upload:start': (request: UploadStartRequest, ack: AckCallback<UploadStartResult>) => void;
   /** One piece (≤ CHUNK_SIZE bytes, binary) at the next offset; acked once written. */
@@ -93,6 +98,8 @@ export interface ServerToClientEvents {
   /** The room's requests, whole, in `sortRequests` order. */
   'requests:updated': (update: { readonly requests: readonly SongRequest[] }) => void;
   'skip:updated': (skip: SkipVotes) => void;
+  /** Who holds a copy of each own-copy song, whenever that changed. */
+  'copies:updated': (update: { readonly copies: LocalCopies }) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;

@@ -101,3 +101,18 @@ export const REQUESTS_KEPT = 100;
 
 /** The largest vote-to-skip threshold a room may set (a number of votes). */
 export const SKIP_THRESHOLD_MAX = 1000;
+
+/** An own-copy song's file may be up to 4 GiB (what a browser can hash and play); anything bigger is a lie. */
+export const LOCAL_SONG_MAX_BYTES = 4 * 1024 ** 3;
+
+/** An own-copy song lasts at most 24 hours. */
+export const LOCAL_SONG_MAX_SECONDS = 24 * 60 * 60;
+
+/** An own-copy song's title, artist and album, each. */
+export const LOCAL_SONG_TAG_MAX_LENGTH = 200;
+
+/**
+ * Own-copy songs a room's playlist may hold; beyond it `playlist:add-local` is
+ * TOO_MANY_SONGS. Together with the playback-button rate limit this bounds a flood.
+ */
+export const LOCAL_SONGS_PER_ROOM = 200;

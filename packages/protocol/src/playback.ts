@@ -1,6 +1,7 @@
 import * as z from 'zod';
 
 import { SKIP_MAX_SECONDS, SKIP_THRESHOLD_MAX } from './limits.js';
+import { SongSourceSchema } from './local-songs.js';
 
 /** A song in a room's playlist, as every client sees it. */
 export const SongSchema = z.strictObject({
@@ -14,6 +15,8 @@ export const SongSchema = z.strictObject({
   url: z.string().max(2048),
   /** Cover art, when the file has one. */
   coverUrl: z.string().max(2048).nullable(),
+  /** Absent for an uploaded song; `local`: each member plays their own copy (no `url`). */
+  source: SongSourceSchema.optional(),
 });
 export type Song = Readonly<z.infer<typeof SongSchema>>;
 
@@ -45,9 +48,16 @@ export type ControlMode = 'everyone' | 'admin';
  */
 export type SkipThreshold = 'off' | 'majority' | number;
 
+/** Who may add own-copy songs (uploads stay the admin's). */
+export type AddSongsMode = 'everyone' | 'admin';
+
 export interface RoomSettings {
   readonly control: ControlMode;
   readonly skipThreshold: SkipThreshold;
+  /** Who may add "bring your own copy" songs; the admin by default. */
+  readonly addSongs: AddSongsMode;
+  /** An own-copy song waits to start until everyone present holds a copy; off by default (nobody waits). */
+  readonly waitForCopies: boolean;
 }
 
 /** The vote to skip the current song; reset on every song change. */
@@ -106,8 +116,13 @@ export const SkipThresholdSchema = z.union([
 
 /** Admin only: change one or more settings; the others stay. */
 export const SettingsSchema = z
-  .strictObject({ control: z.enum(['everyone', 'admin']).optional(), skipThreshold: SkipThresholdSchema.optional() })
-  .refine((s) => s.control !== undefined || s.skipThreshold !== undefined, 'name at least one setting');
+  .strictObject({
+    control: z.enum(['everyone', 'admin']).optional(),
+    skipThreshold: SkipThresholdSchema.optional(),
+    addSongs: z.enum(['everyone', 'admin']).optional(),
+    waitForCopies: z.boolean().optional(),
+  })
+  .refine((s) => Object.values(s).some((value) => value !== undefined), 'name at least one setting');
 export type SettingsRequest = z.infer<typeof SettingsSchema>;
 
 /** A vote to skip the song `songId` (named, so a vote cast as the song changed counts for nothing). */

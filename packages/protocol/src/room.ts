@@ -7,6 +7,7 @@ import {
   USERNAME_MAX_LENGTH,
 } from './limits.js';
 import type { ChatLine } from './chat.js';
+import type { LocalCopies } from './local-songs.js';
 import type { Playback, RoomSettings, SkipVotes, Song } from './playback.js';
 import type { SongRequest } from './requests.js';
 
@@ -66,6 +67,8 @@ export interface RoomSnapshot {
   /** Every request the room keeps, in `sortRequests` order. */
   readonly requests: readonly SongRequest[];
   readonly skip: SkipVotes;
+  /** Who holds a copy of each own-copy song. */
+  readonly copies: LocalCopies;
 }
 
 export interface JoinResult extends RoomSnapshot {

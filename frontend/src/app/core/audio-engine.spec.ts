@@ -1,11 +1,19 @@
 import { TestBed } from '@angular/core/testing';
 import type { Playback, Song } from '@musync/protocol';
 
-import { FakeAudioContext, installFakeAudioContext, installFakeAudioFetch, type FakeBufferSource } from '../testing/fake-audio';
+import {
+  FakeAudioContext,
+  fakeAudioFile,
+  installFakeAudioContext,
+  installFakeAudioFetch,
+  type FakeBufferSource,
+} from '../testing/fake-audio';
 import { FakeSocket, provideFakeSocket, QUIET_ROOM } from '../testing/fake-socket';
-import { AudioEngine } from './audio-engine';
+import { ownCopySong } from '../testing/own-copy-song';
+import { AudioEngine, NO_COPY_MESSAGE } from './audio-engine';
 import { AudioUnlock } from './audio-unlock';
 import { OutputDelay } from './output-delay';
+import { OwnCopies } from './own-copies';
 import { RoomSession } from './room-session';
 
 /** The server's clock runs this far ahead of the browser's (ms). */
@@ -51,7 +59,10 @@ describe('AudioEngine', () => {
   }
 
   /** Joins a room with PLAYLIST in `playback`, the engine running and (unless `locked`) audio unlocked. */
-  async function joinWith(playback: Omit<Playback, 'version'>, { locked = false } = {}): Promise<AudioEngine> {
+  async function joinWith(
+    playback: Omit<Playback, 'version'>,
+    { locked = false, playlist = PLAYLIST }: { locked?: boolean; playlist?: readonly Song[] } = {},
+  ): Promise<AudioEngine> {
     current = { ...playback, version: 1 };
     const engine = TestBed.inject(AudioEngine);
     if (!locked) TestBed.inject(AudioUnlock).unlock();
@@ -63,7 +74,7 @@ describe('AudioEngine', () => {
         personId: 'p-ada',
         name: 'Ada',
         presence: { roomId: 'lobby', members: [{ id: 'm-ada', personId: 'p-ada', name: 'Ada', joinedAt: 1 }], adminId: 'm-ada' },
-        playlist: PLAYLIST,
+        playlist,
         playback: current,
       }),
     );
@@ -304,6 +315,49 @@ describe('AudioEngine', () => {
       await settle(5000);
       expect(engine.errorMs()).toBeNull();
       expect(socket.sentPayloads('sync:report')).toEqual([{ rtt: 0, latencyMs: expect.any(Number), errorMs: null }]);
+    });
+  });
+
+  describe('own-copy songs', () => {
+    /** The listener's own file: the fake context decodes it to 4 s. */
+    const bytes = new Uint8Array(fakeAudioFile(4));
+    const own = ownCopySong(bytes, 'Own click', 4);
+    const playlist = [own, ...PLAYLIST];
+
+    beforeEach(() => socket.answer('copies:report', (_, ack) => ack({ ok: true, copies: {} })));
+
+    it('without a copy: says so, reports ready so nobody waits, plays and fetches nothing, then follows the next song', async () => {
+      const engine = await joinWith({ songId: own.id, status: 'loading', position: 0, anchor: serverNow() + 3000 }, { playlist });
+      expect(engine.problem()).toBe(NO_COPY_MESSAGE);
+      expect(socket.sentPayloads('playback:ready')).toEqual([{ songId: own.id }]);
+      roomChanges({ status: 'playing', anchor: serverNow() + 80 });
+      await settle(200);
+      expect(context().started()).toEqual([]);
+      expect(fetched.filter((url) => url === '')).toEqual([]);
+
+      roomChanges({ songId: 'a', status: 'loading', position: 0, anchor: serverNow() + 3000 });
+      await settle();
+      const anchor = serverNow() + 80;
+      roomChanges({ status: 'playing', position: 0, anchor });
+      expect(engine.problem()).toBeNull();
+      expect(lastSource().started?.when).toBeCloseTo(context().outputTime() + 0.08, 9);
+    });
+
+    it('with a matching copy: decodes the file itself, not a download, and starts it at the anchor', async () => {
+      const engine = await joinWith({ songId: own.id, status: 'loading', position: 0, anchor: serverNow() + 3000 }, { playlist });
+      expect(engine.problem()).toBe(NO_COPY_MESSAGE);
+      const attached = TestBed.inject(OwnCopies).attach(own, new File([bytes], 'click.wav'));
+      await settle();
+      expect((await attached).ok).toBe(true);
+      await settle();
+      expect(engine.problem()).toBeNull();
+      expect(context().decodes.map((data) => data.byteLength)).toContain(bytes.length);
+      expect(fetched).not.toContain('');
+
+      const anchor = serverNow() + 80;
+      roomChanges({ status: 'playing', position: 0, anchor });
+      expect(lastSource().buffer?.duration).toBeCloseTo(4, 6);
+      expect(lastSource().started?.when).toBeCloseTo(context().outputTime() + 0.08, 9);
     });
   });
 });

@@ -14,6 +14,7 @@ import {
 import { AudioUnlock } from './audio-unlock';
 import { ClockSync } from './clock-sync';
 import { OutputDelay } from './output-delay';
+import { OwnCopies } from './own-copies';
 import { RoomSession } from './room-session';
 import { SocketClient } from './socket-client';
 
@@ -63,9 +64,16 @@ type Loaded =
   | { readonly kind: 'stream'; readonly element: HTMLAudioElement }
   | { readonly kind: 'failed'; readonly message: string };
 
+/** Where a song's bytes come from on this device: the room's server, or a file of the listener's own. */
+type SongAudio = { readonly kind: 'url'; readonly key: string; readonly url: string } | { readonly kind: 'file'; readonly key: string; readonly file: File };
+
+/** What the player says when an own-copy song is on and this browser has no copy of it. */
+export const NO_COPY_MESSAGE = 'You don’t have this song: pick your own copy of it to listen. You stay in sync for the next one.';
+
 interface CacheEntry {
   readonly songId: string;
-  readonly url: string;
+  /** Which audio it holds (the URL, or the own copy's fingerprint): a different one is loaded afresh. */
+  readonly key: string;
   loaded: Loaded | null;
 }
 
@@ -124,6 +132,7 @@ export class AudioEngine {
   private readonly session = inject(RoomSession);
   private readonly socket = inject(SocketClient);
   private readonly outputDelay = inject(OutputDelay);
+  private readonly copies = inject(OwnCopies);
 
   /** Least recently used first. */
   private readonly cache = new Map<string, CacheEntry>();
@@ -152,6 +161,7 @@ export class AudioEngine {
       this.audio.unlocked();
       this.clock.offset();
       this.outputDelay.ms();
+      this.copies.held();
       untracked(() => this.reconcile());
     });
     const tick = setInterval(() => this.tick(), TICK_MS);
@@ -183,7 +193,15 @@ export class AudioEngine {
       this.silence();
       return;
     }
-    const entry = this.load(song, context);
+    const audio = this.audioOf(song);
+    if (!audio) {
+      // An own-copy song without a copy here: nothing to wait for, so do not hold the room up.
+      this._problem.set(NO_COPY_MESSAGE);
+      this.reportReady(playback);
+      this.silence();
+      return;
+    }
+    const entry = this.load(song, audio, context);
     const loaded = entry.loaded;
     if (!loaded) {
       if (this.voice && this.voice.songId !== song.id) this.silence();
@@ -199,6 +217,12 @@ export class AudioEngine {
     } else if (context.state === 'running' && !this.voiceMatches(playback)) {
       this.start(context, playback, loaded);
     }
+  }
+
+  private audioOf(song: Song): SongAudio | null {
+    if (song.source?.kind !== 'local') return { kind: 'url', key: song.url, url: song.url };
+    const file = this.copies.fileFor(song);
+    return file ? { kind: 'file', key: `copy:${song.source.fingerprint}`, file } : null;
   }
 
   private currentSong(): Song | null {
@@ -527,21 +551,21 @@ export class AudioEngine {
 
   // ---- loading ----
 
-  private load(song: Song, context: AudioContext): CacheEntry {
+  private load(song: Song, audio: SongAudio, context: AudioContext): CacheEntry {
     const cached = this.cache.get(song.id);
-    if (cached?.url === song.url) {
+    if (cached?.key === audio.key) {
       // Most recently used goes last.
       this.cache.delete(song.id);
       this.cache.set(song.id, cached);
       return cached;
     }
     if (cached) release(cached);
-    const entry: CacheEntry = { songId: song.id, url: song.url, loaded: null };
+    const entry: CacheEntry = { songId: song.id, key: audio.key, loaded: null };
     this.cache.set(song.id, entry);
     this.evict();
-    void loadSong(song, context).then((loaded) => {
+    void loadSong(song, audio, context).then((loaded) => {
       if (this.cache.get(song.id) !== entry) {
-        if (loaded.kind === 'stream') loaded.element.src = '';
+        release({ ...entry, loaded });
         return;
       }
       entry.loaded = loaded;
@@ -554,8 +578,9 @@ export class AudioEngine {
   private prefetchAfter(song: Song, context: AudioContext): void {
     const playlist = this.session.playlist();
     const next = playlist[playlist.findIndex((s) => s.id === song.id) + 1];
-    if (next && this.cache.get(next.id)?.url !== next.url) {
-      this.load(next, context);
+    const audio = next ? this.audioOf(next) : null;
+    if (next && audio && this.cache.get(next.id)?.key !== audio.key) {
+      this.load(next, audio, context);
       // Loading the next song must not count as using it ahead of the current one.
       const current = this.cache.get(song.id);
       if (current) {
@@ -636,21 +661,28 @@ function median(values: readonly number[]): number {
 }
 
 /** Decoded whole when it fits; streamed when too long, or when decoding fails. */
-async function loadSong(song: Song, context: AudioContext): Promise<Loaded> {
+async function loadSong(song: Song, audio: SongAudio, context: AudioContext): Promise<Loaded> {
   if (song.duration <= DECODE_MAX_SECONDS) {
     try {
-      const response = await fetch(song.url);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return { kind: 'buffer', buffer: await context.decodeAudioData(await response.arrayBuffer()) };
+      return { kind: 'buffer', buffer: await context.decodeAudioData(await bytesOf(audio)) };
     } catch {
       // Fall through: the media element has its own decoders and streams.
     }
   }
-  return streamSong(song);
+  // An own copy streams from an object URL, revoked when the element is released.
+  return streamSong(song, audio.kind === 'url' ? audio.url : URL.createObjectURL(audio.file));
 }
 
-/** A media element buffering `song`, resolved once it can play. */
-function streamSong(song: Song): Promise<Loaded> {
+/** The whole file: fetched from the room, or read from the listener's own copy (no fetch of a blob: URL). */
+async function bytesOf(audio: SongAudio): Promise<ArrayBuffer> {
+  if (audio.kind === 'file') return audio.file.arrayBuffer();
+  const response = await fetch(audio.url);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+/** A media element buffering `song` from `url`, resolved once it can play. */
+function streamSong(song: Song, url: string): Promise<Loaded> {
   return new Promise((resolve) => {
     const element = new Audio();
     element.preload = 'auto';
@@ -663,12 +695,14 @@ function streamSong(song: Song): Promise<Loaded> {
     const onError = (): void => done({ kind: 'failed', message: `“${song.title}” cannot be played on this device.` });
     element.addEventListener('canplay', onReady);
     element.addEventListener('error', onError);
-    element.src = song.url;
+    element.src = url;
   });
 }
 
 function release(entry: CacheEntry): void {
   if (entry.loaded?.kind !== 'stream') return;
+  const src = entry.loaded.element.src;
+  if (src.startsWith('blob:')) URL.revokeObjectURL(src);
   entry.loaded.element.pause();
   entry.loaded.element.removeAttribute('src');
   entry.loaded.element.load();

@@ -1,6 +1,16 @@
 import { Service, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import type { ChatLine, Playback, Presence, RoomSettings, RoomSnapshot, SkipVotes, Song, SongRequest } from '@musync/protocol';
+import type {
+  ChatLine,
+  LocalCopies,
+  Playback,
+  Presence,
+  RoomSettings,
+  RoomSnapshot,
+  SkipVotes,
+  Song,
+  SongRequest,
+} from '@musync/protocol';
 import { type Observable, Subject } from 'rxjs';
 
 import { readSetting, writeSetting } from './browser-storage';
@@ -39,6 +49,7 @@ export class RoomSession {
   private readonly _chat = signal<readonly ChatLine[]>([]);
   private readonly _requests = signal<readonly SongRequest[]>([]);
   private readonly _skip = signal<SkipVotes | null>(null);
+  private readonly _copies = signal<LocalCopies>({});
   private readonly _joinError = signal<string | null>(null);
   private readonly _joining = signal(false);
   private readonly playbackChanges = new Subject<void>();
@@ -63,6 +74,8 @@ export class RoomSession {
   readonly requests = this._requests.asReadonly();
   /** Null until joined. */
   readonly skip = this._skip.asReadonly();
+  /** Who holds a copy of each own-copy song (song id → member ids). */
+  readonly copies = this._copies.asReadonly();
   /** The message of the last refused join, for the place the user typed their name. */
   readonly joinError = this._joinError.asReadonly();
   readonly joining = this._joining.asReadonly();
@@ -119,6 +132,12 @@ export class RoomSession {
       .pipe(takeUntilDestroyed())
       .subscribe((skip) => {
         if (this.joined()) this._skip.set(skip);
+      });
+    this.socket
+      .on('copies:updated')
+      .pipe(takeUntilDestroyed())
+      .subscribe(({ copies }) => {
+        if (this.joined()) this._copies.set(copies);
       });
   }
 
@@ -198,6 +217,7 @@ export class RoomSession {
     this._chat.set(snapshot?.chat.slice(-CHAT_LINES_KEPT) ?? []);
     this._requests.set(snapshot?.requests ?? []);
     this._skip.set(snapshot?.skip ?? null);
+    this._copies.set(snapshot?.copies ?? {});
     this.playbackChanges.next();
   }
 }

@@ -3,6 +3,7 @@ import type { Presence } from '@musync/protocol';
 
 import { RoomSession } from '../core/room-session';
 import { FakeSocket, provideFakeSocket, quietJoin } from '../testing/fake-socket';
+import { bytesOf, ownCopySong } from '../testing/own-copy-song';
 import { PeoplePanel } from './people-panel';
 
 const members = {
@@ -76,5 +77,17 @@ describe('PeoplePanel', () => {
     await fixture.whenStable();
     expect(text(root, 'people-count')).toBe('2 people');
     expect(people(root).map((p) => p.querySelector('.name')?.textContent)).toEqual(['Ada', 'Linus']);
+  });
+
+  it('shows who has the upcoming own-copy song ready', async () => {
+    const root = await renderAsAda({ roomId: 'lobby', members: [members.grace, members.ada], adminId: members.grace.id });
+    expect(root.querySelector('[data-testid="copy-ready"]')).toBeNull();
+    const own = ownCopySong(bytesOf('click'));
+    socket.broadcast('playlist:updated', { songs: [own] });
+    socket.broadcast('copies:updated', { copies: { [own.id]: [members.grace.id] } });
+    await fixture.whenStable();
+    const marks = people(root).map((p) => p.querySelector('[data-testid="copy-ready"]'));
+    expect(marks.map((m) => m?.getAttribute('data-ready'))).toEqual(['true', 'false']);
+    expect(marks.map((m) => m?.textContent?.trim())).toEqual(['✓ has the song', 'no copy']);
   });
 });

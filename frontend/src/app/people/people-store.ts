@@ -1,4 +1,5 @@
 import { Service, computed, inject } from '@angular/core';
+import { localSourceOf, type Song } from '@musync/protocol';
 
 import { RoomSession } from '../core/room-session';
 
@@ -14,4 +15,11 @@ export class PeopleStore {
   readonly adminId = computed(() => this.session.presence()?.adminId ?? null);
   readonly meId = this.session.memberId;
   readonly isMeAdmin = computed(() => this.meId() !== null && this.meId() === this.adminId());
+  /** The own-copy song on now, or else the next one, with the ids of the members who hold a copy. */
+  readonly upcomingCopy = computed<{ readonly song: Song; readonly holders: ReadonlySet<string> } | null>(() => {
+    const playlist = this.session.playlist();
+    const current = Math.max(0, playlist.findIndex((s) => s.id === this.session.playback()?.songId));
+    const song = playlist.slice(current).find((s) => localSourceOf(s) !== null);
+    return song ? { song, holders: new Set(this.session.copies()[song.id] ?? []) } : null;
+  });
 }

@@ -161,7 +161,7 @@ export class PlaybackStore {
   }
 
   /** Sends only the setting that changed: another admin action may have changed the rest meanwhile. */
-  private configure(change: SettingsRequest): void {
+  configure(change: SettingsRequest): void {
     if (!this.isAdmin()) return;
     this._refusal.set(null);
     void this.socket.request('room:configure', change).then((result) => {

@@ -5,6 +5,7 @@ import { DEFAULT_ROOM_ID, RoomIdSchema } from '@musync/protocol';
 import { RoomSession } from '../core/room-session';
 import { ChatPanel } from '../chat/chat-panel';
 import { JoinForm } from '../join/join-form';
+import { OwnCopyPanel } from '../own-copy/own-copy-panel';
 import { PeoplePanel } from '../people/people-panel';
 import { PlayerPanel } from '../player/player-panel';
 import { PlaylistPanel } from '../playlist/playlist-panel';
@@ -18,7 +19,18 @@ type RoomChoice =
 
 @Component({
   selector: 'app-room-page',
-  imports: [ChatPanel, ConnectionStatus, JoinForm, PeoplePanel, PlayerPanel, PlaylistPanel, RequestsPanel, RouterLink, UploadPanel],
+  imports: [
+    ChatPanel,
+    ConnectionStatus,
+    JoinForm,
+    OwnCopyPanel,
+    PeoplePanel,
+    PlayerPanel,
+    PlaylistPanel,
+    RequestsPanel,
+    RouterLink,
+    UploadPanel,
+  ],
   templateUrl: './room-page.html',
   styleUrl: './room-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

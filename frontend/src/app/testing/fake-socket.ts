@@ -98,10 +98,11 @@ export function provideFakeSocket(socket: FakeSocket): Provider {
 export const QUIET_ROOM = {
   playlist: [],
   playback: { songId: null, status: 'paused', position: 0, anchor: 0, version: 0 },
-  settings: { control: 'everyone', skipThreshold: 'majority' },
+  settings: { control: 'everyone', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false },
   chat: [],
   requests: [],
   skip: { songId: null, voterIds: [], needed: null },
+  copies: {},
 } as const;
 
 /**

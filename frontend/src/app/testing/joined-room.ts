@@ -1,5 +1,17 @@
 import { TestBed } from '@angular/core/testing';
-import type { ChatLine, ChatNotice, ControlMode, Member, Playback, SkipThreshold, SkipVotes, Song, SongRequest } from '@musync/protocol';
+import type {
+  AddSongsMode,
+  ChatLine,
+  ChatNotice,
+  ControlMode,
+  LocalCopies,
+  Member,
+  Playback,
+  SkipThreshold,
+  SkipVotes,
+  Song,
+  SongRequest,
+} from '@musync/protocol';
 
 import { RoomSession } from '../core/room-session';
 import type { FakeSocket } from './fake-socket';
@@ -57,6 +69,9 @@ export interface RoomSetup {
   readonly playback?: Playback;
   readonly control?: ControlMode;
   readonly skipThreshold?: SkipThreshold;
+  readonly addSongs?: AddSongsMode;
+  readonly waitForCopies?: boolean;
+  readonly copies?: LocalCopies;
   readonly skip?: SkipVotes;
   readonly chat?: readonly ChatLine[];
   readonly requests?: readonly SongRequest[];
@@ -79,7 +94,13 @@ export async function joinRoom(socket: FakeSocket, setup: RoomSetup = {}): Promi
       presence: { roomId: 'lobby', members, adminId: admin.id },
       playlist: setup.playlist ?? [],
       playback: setup.playback ?? { songId: null, status: 'paused', position: 0, anchor: 0, version: 0 },
-      settings: { control: setup.control ?? 'everyone', skipThreshold: setup.skipThreshold ?? 'majority' },
+      settings: {
+        control: setup.control ?? 'everyone',
+        skipThreshold: setup.skipThreshold ?? 'majority',
+        addSongs: setup.addSongs ?? 'admin',
+        waitForCopies: setup.waitForCopies ?? false,
+      },
+      copies: setup.copies ?? {},
       chat: setup.chat ?? [],
       requests: setup.requests ?? [],
       skip: setup.skip ?? { songId: setup.playback?.songId ?? null, voterIds: [], needed: null },
