@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 
 import { groupClicks, PageRecording } from './bench/click-skew.ts';
-import { installProbe, PROBE_KEY, type ProbeApi } from './bench/page-probe.ts';
+import { installProbe, PROBE_CONTEXT, PROBE_KEY, type ProbeApi } from './bench/page-probe.ts';
 import { clickTrackWav } from './fixtures/click-track.ts';
 import { FIXTURE_SONGS, seedSongs, TESTING_URL } from './fixtures/test-server.ts';
 
@@ -23,7 +23,7 @@ interface Listener {
 
 /** A page with the sync bench's tap before its speakers, joined to `roomId` as `name`. */
 async function listener(browser: Browser, roomId: string, name: string): Promise<Listener> {
-  const context = await browser.newContext();
+  const context = await browser.newContext(PROBE_CONTEXT);
   await context.addInitScript(installProbe, { clockErrorMs: 0, key: PROBE_KEY });
   const page = await context.newPage();
   await page.goto(`${TESTING_URL}/r/${roomId}`);

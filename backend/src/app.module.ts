@@ -6,10 +6,13 @@ import { ServeStaticModule } from '@nestjs/serve-static';
 import { ChatModule } from './chat/chat.module.js';
 import { AppConfigModule } from './config/config.module.js';
 import { HealthController } from './health/health.controller.js';
+import { ReadyController } from './health/ready.controller.js';
 import { MediaModule } from './media/media.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { PlaylistModule } from './playlist/playlist.module.js';
 import { RequestsModule } from './requests/requests.module.js';
 import { RoomModule } from './room/room.module.js';
+import { SecurityModule } from './security/security.module.js';
 import { UploadModule } from './upload/upload.module.js';
 
 /** The built SPA (`ng build` output), two levels up from backend/src or backend/dist. */
@@ -23,6 +26,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(),
+        MetricsModule,
+        SecurityModule,
         RoomModule,
         MediaModule,
         UploadModule,
@@ -30,9 +35,9 @@ export class AppModule {
         ChatModule,
         RequestsModule,
         // Deep links such as /r/<room> fall back to index.html; /api stays JSON.
-        ServeStaticModule.forRoot({ rootPath: SPA_DIR, exclude: ['/api/{*path}'] }),
+        ServeStaticModule.forRoot({ rootPath: SPA_DIR, exclude: ['/api/{*path}', '/metrics'] }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, ReadyController],
     };
   }
 }

@@ -2,15 +2,18 @@ import 'reflect-metadata';
 
 import { mkdir } from 'node:fs/promises';
 
-import type { DynamicModule, LogLevel } from '@nestjs/common';
+import type { DynamicModule, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/config.module.js';
+import { requestId } from './logging/request-id.js';
+import { applyHttpSecurity } from './security/http-security.js';
+import { MusyncIoAdapter } from './security/musync-io.adapter.js';
 
 interface CreateOptions {
-  readonly logger?: false | LogLevel[];
+  readonly logger?: false | LogLevel[] | LoggerService;
   /** The root module; tests wrap AppModule with test-only modules. */
   readonly module?: () => DynamicModule;
 }
@@ -21,7 +24,10 @@ export async function createMusync({
   ...options
 }: CreateOptions = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module(), { abortOnError: false, ...options });
-  app.enableShutdownHooks();
+  // Signals are handled by exitGracefullyOnSignals (main.ts): drain first, then close.
+  app.use(requestId);
+  applyHttpSecurity(app);
+  app.useWebSocketAdapter(new MusyncIoAdapter(app));
   await mkdir(app.get(AppConfig).DATA_DIR, { recursive: true });
   return app;
 }

@@ -2,10 +2,13 @@ import { ConfigError, parseConfig } from './config/config.js';
 
 async function main(): Promise<void> {
   // Check the settings before Nest boots, so a bad one is one clear line, not a stack trace.
-  const { PORT, HOST } = parseConfig(process.env);
+  const { PORT, HOST, LOG_LEVEL, SHUTDOWN_TIMEOUT_MS } = parseConfig(process.env);
   const { createMusync } = await import('./bootstrap.js');
   const { Logger } = await import('@nestjs/common');
-  const app = await createMusync();
+  const { JsonLogger } = await import('./logging/json-logger.js');
+  const { exitGracefullyOnSignals } = await import('./shutdown/graceful-shutdown.js');
+  const app = await createMusync({ logger: new JsonLogger(LOG_LEVEL) });
+  exitGracefullyOnSignals(app, SHUTDOWN_TIMEOUT_MS);
   await app.listen(PORT, HOST);
   Logger.log(`Musync is listening on http://localhost:${PORT}`, 'Main');
 }

@@ -6,11 +6,13 @@ import type { INestApplication } from '@nestjs/common';
 import type { Ack, ClientToServerEvents, JoinResult, ServerEventPayload, ServerToClientEvents } from '@musync/protocol';
 import { io, type Socket } from 'socket.io-client';
 
-import type { Song } from '@musync/protocol';
+import type { RoomSnapshot, Song } from '@musync/protocol';
 
 import { createMusync } from '../src/bootstrap.js';
 import { ConfigSchema } from '../src/config/config.js';
 import { RoomService } from '../src/room/room.service.js';
+import { snapshotOf } from '../src/room/room.state.js';
+import { RoomStore } from '../src/room/room.store.js';
 
 export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -53,6 +55,12 @@ export class RunningServer {
   async seed(roomId: string, songs: readonly Song[]): Promise<void> {
     const rooms = this.app.get(RoomService);
     for (const song of songs) await rooms.run(roomId, { type: 'playlist:add', song }, 'system');
+  }
+
+  /** Everything a member would see of the room, read from the store (null for a room never used). */
+  async snapshot(roomId: string): Promise<RoomSnapshot | null> {
+    const state = await this.app.get(RoomStore).get(roomId);
+    return state && snapshotOf(state);
   }
 
   async stop({ keepData = false } = {}): Promise<string> {

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { clickPositions } from '../fixtures/click-track.ts';
 import { groupClicks, PageRecording, percentile, scheduleError } from './click-skew.ts';
 import { trueNow } from './conductor.ts';
-import { installProbe, PROBE_KEY, type ProbeApi } from './page-probe.ts';
+import { installProbe, PROBE_CONTEXT, PROBE_KEY, type ProbeApi } from './page-probe.ts';
 import type { BenchSong } from './room-run.ts';
 
 export interface Calibration {
@@ -30,7 +30,7 @@ export async function calibrate(browser: Browser, serverPort: number, song: Benc
   let startAt = Number.NaN;
   try {
     for (const clockErrorMs of clockErrors) {
-      const context = await browser.newContext();
+      const context = await browser.newContext(PROBE_CONTEXT);
       await context.addInitScript(installProbe, { clockErrorMs, key: PROBE_KEY });
       const page = await context.newPage();
       await page.goto(`${origin}/api/health`);

@@ -62,6 +62,14 @@ export interface ProbeApi {
 
 export const PROBE_KEY = '__musyncSyncBench';
 
+/**
+ * Options for a browser context the probe goes into: its AudioWorklet loads from
+ * a blob: URL, which the app's Content-Security-Policy (script-src 'self') rightly
+ * refuses to the page, so the measuring context bypasses the CSP (e2e/csp.e2e.ts
+ * checks the CSP without a probe).
+ */
+export const PROBE_CONTEXT = { bypassCSP: true } as const;
+
 export function installProbe(options: ProbeOptions): void {
   const { key } = options;
   const scope = window as unknown as Record<string, unknown>;

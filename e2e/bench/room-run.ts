@@ -7,7 +7,7 @@ import { openBaseline } from './baseline-client.ts';
 import { type Phase, PageRecording, type Schedule } from './click-skew.ts';
 import { type Change, Conductor, trueNow } from './conductor.ts';
 import { DelayProxy, type LinkProfile } from './delay-proxy.ts';
-import { installProbe, PROBE_KEY, type ProbeApi } from './page-probe.ts';
+import { installProbe, PROBE_CONTEXT, PROBE_KEY, type ProbeApi } from './page-probe.ts';
 
 export type Method = 'musync' | 'baseline';
 
@@ -148,7 +148,7 @@ export async function runRoom(browser: Browser, plan: RoomPlan): Promise<RoomRun
 
 async function openMember(browser: Browser, plan: RoomPlan, listener: Listener): Promise<Member> {
   const proxy = await DelayProxy.start(plan.serverPort, listener.link);
-  const context = await browser.newContext();
+  const context = await browser.newContext(PROBE_CONTEXT);
   await context.addInitScript(installProbe, { clockErrorMs: listener.clockErrorMs, key: PROBE_KEY });
   const page = await context.newPage();
   page.on('pageerror', (error) => plan.log(`${plan.roomId}/${listener.name}: page error: ${error.message}`));

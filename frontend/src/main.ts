@@ -1,3 +1,5 @@
+import './zod-jitless';
+
 import { bootstrapApplication } from '@angular/platform-browser';
 
 import { App } from './app/app';

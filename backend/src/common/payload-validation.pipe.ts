@@ -3,11 +3,40 @@ import { ErrorCode } from '@musync/protocol';
 
 import { DomainError } from './domain-error.js';
 
+/** Keys that reach for an object's prototype; no Musync payload has them. */
+const PROTOTYPE_KEYS = ['__proto__', 'prototype', 'constructor'];
+
 /**
- * Validates each `@MessageBody({ schema })` against its protocol schema and
- * turns the issues into one INVALID_PAYLOAD error the client can show.
+ * The one validation of every `@MessageBody({ schema })` against its protocol
+ * schema. Nest's pipe would silently delete prototype keys and go on with the
+ * rest of the payload; a payload holding one is refused instead, like any other
+ * field the schema does not know, so it changes nothing.
  */
-export const payloadValidationPipe = new StandardSchemaValidationPipe({
+class PayloadValidationPipe extends StandardSchemaValidationPipe {
+  protected override stripProtoKeys(value: unknown): void {
+    const key = findPrototypeKey(value);
+    if (key !== null) throw new DomainError(ErrorCode.INVALID_PAYLOAD, `${key}: not allowed`);
+  }
+}
+
+/** The first prototype key anywhere in the value (walked with a stack, so depth cannot overflow it). */
+function findPrototypeKey(value: unknown): string | null {
+  const stack = [value];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (current === null || typeof current !== 'object' || ArrayBuffer.isView(current) || seen.has(current)) continue;
+    seen.add(current);
+    for (const key of Object.keys(current)) {
+      if (PROTOTYPE_KEYS.includes(key)) return key;
+      stack.push((current as Record<string, unknown>)[key]);
+    }
+  }
+  return null;
+}
+
+/** Turns the schema's issues into one INVALID_PAYLOAD error the client can show. */
+export const payloadValidationPipe = new PayloadValidationPipe({
   exceptionFactory: (issues) => {
     const details = issues
       .slice(0, 5)

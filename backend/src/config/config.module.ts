@@ -15,6 +15,14 @@ export abstract class AppConfig implements Readonly<Config> {
   abstract readonly CHAT_HISTORY: number;
   abstract readonly CHAT_RATE_MESSAGES: number;
   abstract readonly CHAT_RATE_WINDOW_MS: number;
+  abstract readonly ALLOWED_ORIGINS: string[];
+  abstract readonly TRUST_PROXY: boolean;
+  abstract readonly MAX_CONNECTIONS_PER_IP: number;
+  abstract readonly RATE_LIMIT_SCALE: number;
+  abstract readonly RATE_LIMIT_IP_FACTOR: number;
+  abstract readonly RATE_LIMIT_STRIKES: number;
+  abstract readonly LOG_LEVEL: Config['LOG_LEVEL'];
+  abstract readonly SHUTDOWN_TIMEOUT_MS: number;
 }
 
 /**
@@ -44,6 +52,14 @@ export class AppConfigModule {
             CHAT_HISTORY: config.get('CHAT_HISTORY', { infer: true }),
             CHAT_RATE_MESSAGES: config.get('CHAT_RATE_MESSAGES', { infer: true }),
             CHAT_RATE_WINDOW_MS: config.get('CHAT_RATE_WINDOW_MS', { infer: true }),
+            ALLOWED_ORIGINS: config.get('ALLOWED_ORIGINS', { infer: true }),
+            TRUST_PROXY: config.get('TRUST_PROXY', { infer: true }),
+            MAX_CONNECTIONS_PER_IP: config.get('MAX_CONNECTIONS_PER_IP', { infer: true }),
+            RATE_LIMIT_SCALE: config.get('RATE_LIMIT_SCALE', { infer: true }),
+            RATE_LIMIT_IP_FACTOR: config.get('RATE_LIMIT_IP_FACTOR', { infer: true }),
+            RATE_LIMIT_STRIKES: config.get('RATE_LIMIT_STRIKES', { infer: true }),
+            LOG_LEVEL: config.get('LOG_LEVEL', { infer: true }),
+            SHUTDOWN_TIMEOUT_MS: config.get('SHUTDOWN_TIMEOUT_MS', { infer: true }),
           }),
         },
       ],

@@ -13,7 +13,36 @@ describe('parseConfig', () => {
       CHAT_HISTORY: 50,
       CHAT_RATE_MESSAGES: 5,
       CHAT_RATE_WINDOW_MS: 5000,
+      ALLOWED_ORIGINS: [],
+      TRUST_PROXY: false,
+      MAX_CONNECTIONS_PER_IP: 100,
+      RATE_LIMIT_SCALE: 1,
+      RATE_LIMIT_IP_FACTOR: 10,
+      RATE_LIMIT_STRIKES: 30,
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_MS: 10_000,
     });
+  });
+
+  it('reads ALLOWED_ORIGINS as a comma-separated list of origins', () => {
+    expect(parseConfig({ ALLOWED_ORIGINS: 'https://a.example/, http://b.example:8080' }).ALLOWED_ORIGINS).toEqual([
+      'https://a.example',
+      'http://b.example:8080',
+    ]);
+    expect(parseConfig({ ALLOWED_ORIGINS: '*' }).ALLOWED_ORIGINS).toEqual(['*']);
+  });
+
+  it.each([
+    ['ALLOWED_ORIGINS', 'not a url'],
+    ['TRUST_PROXY', 'yes'],
+    ['MAX_CONNECTIONS_PER_IP', '0'],
+    ['RATE_LIMIT_SCALE', '0'],
+    ['RATE_LIMIT_IP_FACTOR', '0.5'],
+    ['RATE_LIMIT_STRIKES', '-1'],
+    ['LOG_LEVEL', 'loud'],
+    ['SHUTDOWN_TIMEOUT_MS', '50'],
+  ])('refuses %s=%s with a message naming it', (name, value) => {
+    expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(name));
   });
 
   it('reads the chat settings', () => {

@@ -51,6 +51,46 @@ export const ConfigSchema = z.object({
     .int('CHAT_RATE_WINDOW_MS must be a whole number of milliseconds')
     .min(1, 'CHAT_RATE_WINDOW_MS must be positive')
     .default(CHAT_RATE_WINDOW_MS_DEFAULT),
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((origin) => origin.trim().replace(/\/+$/, '')).filter(Boolean))
+    .pipe(z.array(z.union([z.literal('*'), z.url({ error: 'ALLOWED_ORIGINS holds an entry that is not an origin URL' })]))),
+  TRUST_PROXY: z
+    .enum(['true', 'false'], { error: 'TRUST_PROXY must be true or false' })
+    .default('false')
+    .transform((flag) => flag === 'true'),
+  MAX_CONNECTIONS_PER_IP: z.coerce
+    .number({ error: 'MAX_CONNECTIONS_PER_IP must be a number' })
+    .int('MAX_CONNECTIONS_PER_IP must be a whole number')
+    .min(1, 'MAX_CONNECTIONS_PER_IP must be at least 1')
+    .default(100),
+  RATE_LIMIT_SCALE: z.coerce
+    .number({ error: 'RATE_LIMIT_SCALE must be a number' })
+    .positive('RATE_LIMIT_SCALE must be positive')
+    .max(10_000, 'RATE_LIMIT_SCALE is at most 10000')
+    .default(1),
+  RATE_LIMIT_IP_FACTOR: z.coerce
+    .number({ error: 'RATE_LIMIT_IP_FACTOR must be a number' })
+    .int('RATE_LIMIT_IP_FACTOR must be a whole number')
+    .min(1, 'RATE_LIMIT_IP_FACTOR must be at least 1')
+    .default(10),
+  RATE_LIMIT_STRIKES: z.coerce
+    .number({ error: 'RATE_LIMIT_STRIKES must be a number' })
+    .int('RATE_LIMIT_STRIKES must be a whole number')
+    .min(1, 'RATE_LIMIT_STRIKES must be at least 1')
+    .default(30),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number({ error: 'SHUTDOWN_TIMEOUT_MS must be a number' })
+    .int('SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds')
+    .min(100, 'SHUTDOWN_TIMEOUT_MS must be at least 100')
+    .max(600_000, 'SHUTDOWN_TIMEOUT_MS is at most 600000 (10 minutes)')
+    .default(10_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

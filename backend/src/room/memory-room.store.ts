@@ -1,3 +1,6 @@
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { positionAt } from '@musync/protocol';
 
@@ -59,6 +62,11 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
       if (kept && lists(kept.playlist)) return true;
     }
     return false;
+  }
+
+  /** Ready when DATA_DIR, where rooms are written, accepts writes. */
+  async ready(): Promise<void> {
+    await access(this.config.DATA_DIR, constants.W_OK);
   }
 
   /** Waits until every change so far is on disk (shutdown, tests). */

@@ -58,6 +58,7 @@ import { sessionOf, type MusyncServer, type MusyncSocket } from './socket.types.
 @WebSocketGateway({ serveClient: false, maxHttpBufferSize: MAX_MESSAGE_BYTES })
 @UseInterceptors(AckInterceptor, RateLimitInterceptor)
 @UsePipes(payloadValidationPipe)
+@RateLimited('control')
 export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDisconnect<MusyncSocket> {
   private readonly logger = new Logger(RoomGateway.name);
 
@@ -102,11 +103,13 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
   }
 
   @SubscribeMessage('time:ping')
+  @RateLimited('time')
   ping(@MessageBody({ schema: TimePingSchema }) ping: TimePing): TimePong {
     return this.sync.pong(ping, this.clock.now());
   }
 
   @SubscribeMessage('sync:report')
+  @RateLimited('time')
   async report(
     @ConnectedSocket() socket: MusyncSocket,
     @MessageBody({ schema: SyncReportSchema }) report: SyncReport,

@@ -6,10 +6,12 @@
 import { ConfigError, parseConfig } from '../config/config.js';
 
 async function main(): Promise<void> {
-  const { PORT, HOST } = parseConfig(process.env);
+  const { PORT, HOST, SHUTDOWN_TIMEOUT_MS } = parseConfig(process.env);
   const { createMusync } = await import('../bootstrap.js');
   const { TestingAppModule } = await import('./testing.module.js');
+  const { exitGracefullyOnSignals } = await import('../shutdown/graceful-shutdown.js');
   const app = await createMusync({ module: () => TestingAppModule.forRoot(), logger: ['error', 'warn'] });
+  exitGracefullyOnSignals(app, SHUTDOWN_TIMEOUT_MS);
   await app.listen(PORT, HOST);
 }
 

@@ -16,13 +16,15 @@ import type * as z from 'zod';
 
 import { AckInterceptor } from '../common/ack.interceptor.js';
 import { payloadValidationPipe } from '../common/payload-validation.pipe.js';
+import { RateLimitInterceptor, RateLimited } from '../common/rate-limit.interceptor.js';
 import { sessionOf, type MusyncSocket } from '../room/socket.types.js';
 import { UploadService } from './upload.service.js';
 
 /** The upload events: validated at the edge, acked through the interceptor, rules in UploadService. */
 @WebSocketGateway({ serveClient: false, maxHttpBufferSize: MAX_MESSAGE_BYTES })
-@UseInterceptors(AckInterceptor)
+@UseInterceptors(AckInterceptor, RateLimitInterceptor)
 @UsePipes(payloadValidationPipe)
+@RateLimited('upload')
 export class UploadGateway {
   constructor(private readonly uploads: UploadService) {}
 

@@ -65,6 +65,20 @@ export const PREVIOUS_RESTARTS_AFTER_SECONDS = 3;
 export const CONTROL_BURST = 10;
 export const CONTROL_PER_SECOND = 4;
 
+/**
+ * Clock pings and sync reports a connection may send: the clock sync sends a
+ * burst of 16 pings 40 ms apart, so a burst of 40 at 25 per second covers it twice.
+ */
+export const TIME_BURST = 40;
+export const TIME_PER_SECOND = 25;
+
+/**
+ * Upload messages (chunks mostly) a connection may send: 2000 chunks per second
+ * is 125 MiB/s of 64 KiB chunks, above what a loopback upload reaches.
+ */
+export const UPLOAD_CHUNK_BURST = 256;
+export const UPLOAD_CHUNKS_PER_SECOND = 2000;
+
 /** A chat line holds at most this many characters (after trimming). */
 export const CHAT_MESSAGE_MAX_LENGTH = 500;
 

@@ -1,0 +1,50 @@
+import { Logger, type INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+
+import { MetricsService } from '../metrics/metrics.service.js';
+import type { MusyncServer } from '../room/socket.types.js';
+import { ConnectionGate, type EngineSocket } from './connection-gate.js';
+
+type IoServer = ReturnType<IoAdapter['createIOServer']>;
+type IoOptions = Parameters<IoAdapter['createIOServer']>[1];
+
+type EngineConnection = EngineSocket & { once(event: 'close', listener: () => void): void };
+
+/** Socket.IO with Musync's admission rules (origin allowlist, connections per address) on the engine. */
+export class MusyncIoAdapter extends IoAdapter {
+  readonly gate: ConnectionGate;
+  private readonly log = new Logger('Connections');
+
+  constructor(private readonly app: INestApplicationContext) {
+    super(app);
+    this.gate = app.get(ConnectionGate);
+  }
+
+  override createIOServer(port: number, options?: IoOptions): IoServer {
+    const server = super.createIOServer(port, {
+      ...(options as NonNullable<IoOptions>),
+      allowRequest: (request, callback) => {
+        const refusal = this.gate.check(request);
+        if (refusal) this.log.warn({ msg: `refused: ${refusal}`, address: this.gate.addressOf(request), origin: request.headers.origin });
+        callback(refusal, refusal === null);
+      },
+    });
+    server.engine.on('connection', (socket: EngineConnection) => {
+      // Handshakes that raced past allowRequest: the address is full, close this one.
+      const fields = { connectionId: socket.id, address: this.gate.addressOf(socket.request) };
+      if (!this.gate.opened(socket)) {
+        this.log.warn({ msg: 'refused: address full or shutting down', ...fields });
+        socket.close();
+        return;
+      }
+      this.log.debug({ msg: 'connected', ...fields });
+      socket.once('close', () => {
+        this.gate.closed(socket);
+        this.log.debug({ msg: 'disconnected', ...fields });
+      });
+    });
+    // Two copies of socket.io's types (ours, Nest's) describe the one server.
+    this.app.get(MetricsService).attach(server as unknown as MusyncServer);
+    return server;
+  }
+}
