@@ -44,4 +44,24 @@ describe('scaled mode: uploads on a shared DATA_DIR', () => {
     const late = await cluster.enter(c!, 'Late');
     expect(late.joined.playlist.map((s) => s.title)).toEqual(['Survivor']);
   }, 40_000);
+
+  it("a song's file stays while any room on any node lists it, and goes with the last", async () => {
+    const [a, b] = [await cluster.startNode(), await cluster.startNode()];
+    const onA = await cluster.enter(a, 'Ada', 'first-room');
+    const onB = await cluster.enter(b, 'Bob', 'second-room');
+    const bytes = wav(2, { title: 'Shared' });
+    for (const { client } of [onA, onB]) {
+      const started = await request(client, 'upload:start', { name: 'shared.wav', size: bytes.length });
+      if (!started.ok) throw new Error(started.error.message);
+      const uploadId = started['uploadId'] as string;
+      await sendChunks(client, uploadId, bytes);
+      expect((await request(client, 'upload:finish', { uploadId })).ok).toBe(true);
+    }
+    const fileOn = async (node: typeof a) => (await fetch(`${node.url}/api/media/${sha256(bytes)}`)).status;
+
+    expect((await request(onA.client, 'playlist:remove', { songId: sha256(bytes) })).ok).toBe(true);
+    expect([await fileOn(a), await fileOn(b)]).toEqual([200, 200]);
+    expect((await request(onB.client, 'playlist:remove', { songId: sha256(bytes) })).ok).toBe(true);
+    expect([await fileOn(a), await fileOn(b)]).toEqual([404, 404]);
+  }, 30_000);
 });
