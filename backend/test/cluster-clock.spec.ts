@@ -1,7 +1,7 @@
 import type { TimePong } from '@musync/protocol';
 
 import { request, type TestClient } from './harness.js';
-import { Cluster } from './cluster.harness.js';
+import { useCluster } from './cluster.harness.js';
 
 const SKEW_MS = 3_000;
 
@@ -22,27 +22,19 @@ async function offsetOf(client: TestClient, pings = 40): Promise<number> {
 }
 
 describe('scaled mode: one clock for the cluster', () => {
-  let cluster: Cluster;
-
-  beforeAll(async () => {
-    cluster = await Cluster.start();
-  }, 30_000);
-
-  afterAll(async () => {
-    await cluster.stop();
-  }, 30_000);
+  const cluster = useCluster('all');
 
   it('listeners on node A and on node B (its host clock 3 s off) agree on server time within 1 ms', async () => {
-    const a = await cluster.startNode();
-    const b = await cluster.startNode({ TEST_CLOCK_SKEW_MS: String(SKEW_MS) });
-    const [onA, onB] = [await cluster.connect(a), await cluster.connect(b)];
+    const a = await cluster().startNode();
+    const b = await cluster().startNode({ TEST_CLOCK_SKEW_MS: String(SKEW_MS) });
+    const [onA, onB] = [await cluster().connect(a), await cluster().connect(b)];
     expect(Math.abs((await offsetOf(onA)) - (await offsetOf(onB)))).toBeLessThan(1);
   });
 
   it('the skew is real: a node with the same skew outside the cluster serves its own clock', async () => {
-    const loner = await cluster.startNode({ TEST_CLOCK_SKEW_MS: String(SKEW_MS), REDIS_URL: '' });
-    const member = await cluster.startNode();
-    const gap = (await offsetOf(await cluster.connect(loner))) - (await offsetOf(await cluster.connect(member)));
+    const loner = await cluster().startNode({ TEST_CLOCK_SKEW_MS: String(SKEW_MS), REDIS_URL: '' });
+    const member = await cluster().startNode();
+    const gap = (await offsetOf(await cluster().connect(loner))) - (await offsetOf(await cluster().connect(member)));
     expect(Math.abs(gap - SKEW_MS)).toBeLessThan(1);
   });
 });

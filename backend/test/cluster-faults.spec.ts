@@ -1,7 +1,7 @@
 import type { Playback, Presence } from '@musync/protocol';
 
 import { nextEvent, request, song } from './harness.js';
-import { Cluster, until } from './cluster.harness.js';
+import { until, useCluster } from './cluster.harness.js';
 import { HEARTBEAT_TTL_MS, SWEEP_MS } from '../src/cluster/node-presence.js';
 
 const songs = ['one', 'two', 'three'].map((id) => song(id));
@@ -9,23 +9,15 @@ const songs = ['one', 'two', 'three'].map((id) => song(id));
 const DEAD_NODE_BOUND_MS = 10_000;
 
 describe('scaled mode survives faults', () => {
-  let cluster: Cluster;
-
-  beforeEach(async () => {
-    cluster = await Cluster.start();
-  }, 30_000);
-
-  afterEach(async () => {
-    await cluster.stop();
-  }, 30_000);
+  const cluster = useCluster('each');
 
   it('kill -9 a node during playback: its people come back through the other node, the admin is re-elected, playback goes on', async () => {
     expect(HEARTBEAT_TTL_MS + SWEEP_MS).toBeLessThanOrEqual(DEAD_NODE_BOUND_MS);
-    await cluster.seedRoom('lobby', songs, 'one');
-    const [a, b] = [await cluster.startNode(), await cluster.startNode()];
-    const ada = await cluster.enter(a!, 'Ada', 'lobby', 'ada-browser-token-01');
-    const bob = await cluster.enter(b!, 'Bob', 'lobby', 'bob-browser-token-01');
-    const cy = await cluster.enter(a!, 'Cy', 'lobby', 'cy-browser-token-001');
+    await cluster().seedRoom('lobby', songs, 'one');
+    const [a, b] = [await cluster().startNode(), await cluster().startNode()];
+    const ada = await cluster().enter(a!, 'Ada', 'lobby', 'ada-browser-token-01');
+    const bob = await cluster().enter(b!, 'Bob', 'lobby', 'bob-browser-token-01');
+    const cy = await cluster().enter(a!, 'Cy', 'lobby', 'cy-browser-token-001');
     expect(bob.joined.presence.adminId).toBe(ada.joined.memberId);
     const played = await request(bob.client, 'playback:play', {});
     const playing = (played as unknown as { playback: Playback }).playback;
@@ -35,7 +27,7 @@ describe('scaled mode survives faults', () => {
     bob.client.on('presence:updated', (p) => seen.push(p));
     await a!.kill();
     // What a browser behind the load balancer does: reconnect (to the live node) and join again.
-    const adaBack = await cluster.enter(b!, 'Ada', 'lobby', 'ada-browser-token-01');
+    const adaBack = await cluster().enter(b!, 'Ada', 'lobby', 'ada-browser-token-01');
     expect(adaBack.joined.playback).toEqual(playing);
 
     const dead = new Set([ada.joined.memberId, cy.joined.memberId]);
@@ -55,10 +47,10 @@ describe('scaled mode survives faults', () => {
   });
 
   it("a song's end advances the room once, even when the node that started it died", async () => {
-    await cluster.seedRoom('lobby', [song('short', 1), song('next')], 'short');
-    const [a, b] = [await cluster.startNode(), await cluster.startNode()];
-    const ada = await cluster.enter(a!, 'Ada');
-    const bob = await cluster.enter(b!, 'Bob');
+    await cluster().seedRoom('lobby', [song('short', 1), song('next')], 'short');
+    const [a, b] = [await cluster().startNode(), await cluster().startNode()];
+    const ada = await cluster().enter(a!, 'Ada');
+    const bob = await cluster().enter(b!, 'Bob');
     const changes: Playback[] = [];
     bob.client.on('playback:updated', (p) => changes.push(p));
     expect((await request(ada.client, 'playback:play', {})).ok).toBe(true);
@@ -70,27 +62,27 @@ describe('scaled mode survives faults', () => {
   });
 
   it('Redis stops for 5 s during playback and chat: no node crashes, nothing persisted is lost, clients recover', async () => {
-    await cluster.seedRoom('lobby', songs, 'one');
-    const [a, b] = [await cluster.startNode(), await cluster.startNode()];
-    const ada = await cluster.enter(a!, 'Ada');
-    const bob = await cluster.enter(b!, 'Bob');
+    await cluster().seedRoom('lobby', songs, 'one');
+    const [a, b] = [await cluster().startNode(), await cluster().startNode()];
+    const ada = await cluster().enter(a!, 'Ada');
+    const bob = await cluster().enter(b!, 'Bob');
     expect((await request(ada.client, 'playback:play', {})).ok).toBe(true);
     expect((await request(bob.client, 'chat:send', { text: 'before the outage' })).ok).toBe(true);
     expect((await request(bob.client, 'requests:create', { title: 'Blue Monday' })).ok).toBe(true);
 
-    await cluster.redis.stop();
+    await cluster().redis.stop();
     // A line said while Redis is away waits for it (ioredis queues the command) instead of failing.
     const duringOutage = request(ada.client, 'chat:send', { text: 'during the outage' }, 15_000);
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     for (const node of [a!, b!]) expect((await fetch(`${node.url}/api/health`)).ok).toBe(true);
-    await cluster.redis.resume();
+    await cluster().redis.resume();
 
     expect((await duringOutage).ok).toBe(true);
     // Both clients are still connected and hear each other across the nodes again.
     const heard = nextEvent(ada.client, 'chat:line', (l) => l.kind === 'message' && l.text === 'after the outage', 10_000);
     expect((await request(bob.client, 'chat:send', { text: 'after the outage' })).ok).toBe(true);
     await heard;
-    const late = await cluster.enter(b!, 'Late');
+    const late = await cluster().enter(b!, 'Late');
     const said = late.joined.chat.flatMap((l) => (l.kind === 'message' ? [l.text] : []));
     expect(said).toEqual(['before the outage', 'during the outage', 'after the outage']);
     expect(late.joined.requests.map((r) => r.title)).toEqual(['Blue Monday']);
@@ -98,7 +90,7 @@ describe('scaled mode survives faults', () => {
     expect(late.joined.playback).toMatchObject({ songId: 'one', status: 'playing' });
     // Heartbeats expired while Redis was away, but nobody is swept: the nodes beat again first.
     await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_TTL_MS + SWEEP_MS));
-    const checker = await cluster.enter(a!, 'Checker');
+    const checker = await cluster().enter(a!, 'Checker');
     expect(checker.joined.presence.members.map((m) => m.name)).toEqual(['Ada', 'Bob', 'Late', 'Checker']);
   }, 60_000);
 });

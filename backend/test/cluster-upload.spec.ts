@@ -1,23 +1,15 @@
 import { CHUNK_SIZE, type Song } from '@musync/protocol';
 
 import { nextEvent, request } from './harness.js';
-import { Cluster, until } from './cluster.harness.js';
+import { until, useCluster } from './cluster.harness.js';
 import { sendChunks, sha256, wav } from './upload-fixtures.js';
 
 describe('scaled mode: uploads on a shared DATA_DIR', () => {
-  let cluster: Cluster;
-
-  beforeAll(async () => {
-    cluster = await Cluster.start();
-  }, 30_000);
-
-  afterAll(async () => {
-    await cluster.stop();
-  }, 30_000);
+  const cluster = useCluster('all');
 
   it('an upload cut by a node crash resumes through another node and appends its song once, for everyone', async () => {
-    const [a, b, c] = [await cluster.startNode(), await cluster.startNode(), await cluster.startNode()];
-    const ada = await cluster.enter(a!, 'Ada', 'lobby', 'ada-browser-token-01');
+    const [a, b, c] = [await cluster().startNode(), await cluster().startNode(), await cluster().startNode()];
+    const ada = await cluster().enter(a!, 'Ada', 'lobby', 'ada-browser-token-01');
     const bytes = wav(20, { title: 'Survivor' });
     const hash = sha256(bytes);
     const started = await request(ada.client, 'upload:start', { name: 'survivor.wav', size: bytes.length, sha256: hash });
@@ -27,11 +19,11 @@ describe('scaled mode: uploads on a shared DATA_DIR', () => {
     await a!.kill();
 
     // Ada's browser comes back through node B; once node A's members are swept she holds the chair again.
-    const back = await cluster.enter(b!, 'Ada', 'lobby', 'ada-browser-token-01');
+    const back = await cluster().enter(b!, 'Ada', 'lobby', 'ada-browser-token-01');
     let adminId = back.joined.presence.adminId;
     back.client.on('presence:updated', (p) => (adminId = p.adminId));
     await until('Ada to be admin again', () => adminId === back.joined.memberId, 12_000);
-    const bob = await cluster.enter(c!, 'Bob');
+    const bob = await cluster().enter(c!, 'Bob');
 
     const resumed = await request(back.client, 'upload:start', { name: 'survivor.wav', size: bytes.length, sha256: hash });
     expect(resumed).toMatchObject({ ok: true, uploadId, offset: 4 * CHUNK_SIZE });
@@ -41,14 +33,14 @@ describe('scaled mode: uploads on a shared DATA_DIR', () => {
     if (!done.ok) throw new Error(done.error.message);
     expect((done['song'] as Song).id).toBe(hash);
     expect((await listed).songs.map((s) => s.id)).toEqual([hash]);
-    const late = await cluster.enter(c!, 'Late');
+    const late = await cluster().enter(c!, 'Late');
     expect(late.joined.playlist.map((s) => s.title)).toEqual(['Survivor']);
   }, 40_000);
 
   it("a song's file stays while any room on any node lists it, and goes with the last", async () => {
-    const [a, b] = [await cluster.startNode(), await cluster.startNode()];
-    const onA = await cluster.enter(a, 'Ada', 'first-room');
-    const onB = await cluster.enter(b, 'Bob', 'second-room');
+    const [a, b] = [await cluster().startNode(), await cluster().startNode()];
+    const onA = await cluster().enter(a, 'Ada', 'first-room');
+    const onB = await cluster().enter(b, 'Bob', 'second-room');
     const bytes = wav(2, { title: 'Shared' });
     for (const { client } of [onA, onB]) {
       const started = await request(client, 'upload:start', { name: 'shared.wav', size: bytes.length });

@@ -1,21 +1,18 @@
 import type { Playback } from '@musync/protocol';
 
 import { nextEvent, record, request, song, type TestClient } from './harness.js';
-import { Cluster, until } from './cluster.harness.js';
+import { Cluster, until, useCluster } from './cluster.harness.js';
 
 const songs = ['one', 'two', 'three'].map((id) => song(id));
 
 describe('scaled mode: two nodes on one Redis serve one room', () => {
+  const clusterOf = useCluster('each');
   let cluster: Cluster;
 
   beforeEach(async () => {
-    cluster = await Cluster.start();
+    cluster = clusterOf();
     await cluster.seedRoom('lobby', songs, 'one');
-  }, 30_000);
-
-  afterEach(async () => {
-    await cluster.stop();
-  }, 30_000);
+  });
 
   it('people on node A and node B see the same people, playlist, chat, requests and playback', async () => {
     const [a, b] = [await cluster.startNode(), await cluster.startNode()];
