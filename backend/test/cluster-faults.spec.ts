@@ -46,6 +46,18 @@ describe('scaled mode survives faults', () => {
     expect((paused as unknown as { playback: Playback }).playback).toMatchObject({ songId: 'one', status: 'paused' });
   });
 
+  it('a node stopped for a deploy: its members leave the room within a sweep period, the admin passes on', async () => {
+    await cluster().seedRoom('lobby', songs, 'one');
+    const [a, b] = [await cluster().startNode(), await cluster().startNode()];
+    const ada = await cluster().enter(a!, 'Ada');
+    const bob = await cluster().enter(b!, 'Bob');
+    let presence = bob.joined.presence;
+    bob.client.on('presence:updated', (p) => (presence = p));
+    await a!.stop();
+    await until('Ada to be gone', () => !presence.members.some((m) => m.id === ada.joined.memberId), SWEEP_MS + 2_000);
+    expect(presence.adminId).toBe(bob.joined.memberId);
+  });
+
   it("a song's end advances the room once, even when the node that started it died", async () => {
     await cluster().seedRoom('lobby', [song('short', 1), song('next')], 'short');
     const [a, b] = [await cluster().startNode(), await cluster().startNode()];
