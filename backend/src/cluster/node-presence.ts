@@ -36,8 +36,8 @@ const alive = (nodeId: string) => `musync:node:${nodeId}:alive`;
 export class NodePresence implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(NodePresence.name);
   private readonly timers: NodeJS.Timeout[] = [];
-  /** When this node last (re)connected to Redis: see `sweep`. */
-  private connectedAt = performance.now();
+  /** When this node last reconnected to Redis after losing it (see `sweep`); its first connection does not count. */
+  private reconnectedAt = -Infinity;
 
   constructor(
     private readonly link: RedisLink,
@@ -47,7 +47,13 @@ export class NodePresence implements OnApplicationBootstrap, BeforeApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.link.client) return;
-    this.link.client.on('ready', () => (this.connectedAt = performance.now()));
+    // Ready fires once per connection; every one after the first is a reconnection.
+    let connections = this.link.client.status === 'ready' ? 1 : 0;
+    this.link.client.on('ready', () => {
+      if (connections++ === 0) return;
+      this.reconnectedAt = performance.now();
+      void this.beat().catch(() => undefined);
+    });
     await this.beat().catch(() => undefined);
     this.every(HEARTBEAT_MS, () => this.beat());
     this.every(SWEEP_MS, () => this.sweep());
@@ -94,7 +100,7 @@ export class NodePresence implements OnApplicationBootstrap, BeforeApplicationSh
   private async sweep(): Promise<void> {
     // After Redis was away (restarted), every heartbeat may have expired meanwhile:
     // sweep only once the live nodes have had a full TTL to beat again.
-    if (performance.now() - this.connectedAt < HEARTBEAT_TTL_MS) return;
+    if (performance.now() - this.reconnectedAt < HEARTBEAT_TTL_MS) return;
     const redis = this.link.required();
     const store = this.store as RedisRoomStore;
     for (const nodeId of await redis.smembers(NODES)) {
