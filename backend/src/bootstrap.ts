@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 
 import { AppModule } from './app.module.js';
+import { RedisLink } from './cluster/redis-link.js';
 import { AppConfig } from './config/config.module.js';
 import { requestId } from './logging/request-id.js';
 import { applyHttpSecurity } from './security/http-security.js';
@@ -27,7 +28,8 @@ export async function createMusync({
   // Signals are handled by exitGracefullyOnSignals (main.ts): drain first, then close.
   app.use(requestId);
   applyHttpSecurity(app);
-  app.useWebSocketAdapter(new MusyncIoAdapter(app));
+  // Scaled mode (REDIS_URL): broadcasts also cross nodes through Redis.
+  app.useWebSocketAdapter(new MusyncIoAdapter(app, app.get(RedisLink).client));
   await mkdir(app.get(AppConfig).DATA_DIR, { recursive: true });
   return app;
 }

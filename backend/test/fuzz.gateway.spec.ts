@@ -6,6 +6,7 @@ import {
   ErrorCode,
   JoinRequestSchema,
   MAX_MESSAGE_BYTES,
+  MoveSongSchema,
   RemoveSongSchema,
   RequestApproveSchema,
   RequestCreateSchema,
@@ -61,6 +62,7 @@ const EVENTS = {
   'requests:reject': { schema: RequestRejectSchema, valid: { requestId: 'r1', reason: 'no' } },
   'requests:fulfil': { schema: RequestFulfilSchema, valid: { requestId: 'r1', songId: 'a' } },
   'playlist:remove': { schema: RemoveSongSchema, valid: { songId: 'a' } },
+  'playlist:move': { schema: MoveSongSchema, valid: { songId: 'a', toIndex: 0 } },
   'playlist:add-local': {
     schema: AddLocalSongSchema,
     valid: { fingerprint: 'f'.repeat(64), size: 1000, duration: 60, title: 'Mine', artist: null, album: null },

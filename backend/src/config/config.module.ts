@@ -23,6 +23,8 @@ export abstract class AppConfig implements Readonly<Config> {
   abstract readonly RATE_LIMIT_STRIKES: number;
   abstract readonly LOG_LEVEL: Config['LOG_LEVEL'];
   abstract readonly SHUTDOWN_TIMEOUT_MS: number;
+  abstract readonly REDIS_URL?: string | undefined;
+  abstract readonly TEST_CLOCK_SKEW_MS: number;
 }
 
 /**
@@ -60,6 +62,8 @@ export class AppConfigModule {
             RATE_LIMIT_STRIKES: config.get('RATE_LIMIT_STRIKES', { infer: true }),
             LOG_LEVEL: config.get('LOG_LEVEL', { infer: true }),
             SHUTDOWN_TIMEOUT_MS: config.get('SHUTDOWN_TIMEOUT_MS', { infer: true }),
+            REDIS_URL: config.get('REDIS_URL', { infer: true }),
+            TEST_CLOCK_SKEW_MS: config.get('TEST_CLOCK_SKEW_MS', { infer: true }),
           }),
         },
       ],

@@ -21,6 +21,7 @@ describe('parseConfig', () => {
       RATE_LIMIT_STRIKES: 30,
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: 10_000,
+      TEST_CLOCK_SKEW_MS: 0,
     });
   });
 
@@ -43,6 +44,14 @@ describe('parseConfig', () => {
     ['SHUTDOWN_TIMEOUT_MS', '50'],
   ])('refuses %s=%s with a message naming it', (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it('reads REDIS_URL (scaled mode) and refuses one that is not a redis:// address', () => {
+    expect(parseConfig({ REDIS_URL: 'redis://redis:6379' }).REDIS_URL).toBe('redis://redis:6379');
+    expect(parseConfig({ REDIS_URL: 'rediss://user:pw@cache.example:6380/2' }).REDIS_URL).toBe(
+      'rediss://user:pw@cache.example:6380/2',
+    );
+    expect(() => parseConfig({ REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL/);
   });
 
   it('reads the chat settings', () => {

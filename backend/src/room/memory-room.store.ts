@@ -128,7 +128,7 @@ function durablePart(state: RoomState, now: number): PersistedRoom {
 }
 
 /** A room as it comes back after a restart: its songs, settings, chat and requests, paused where it was. */
-function restore(roomId: string, saved: PersistedRoom, now: number, chatHistory: number): RoomState {
+export function restore(roomId: string, saved: PersistedRoom, now: number, chatHistory: number): RoomState {
   const songId = saved.playlist.some((s) => s.id === saved.playback.songId) ? saved.playback.songId : null;
   return {
     ...emptyRoom(roomId, chatHistory),

@@ -1,5 +1,7 @@
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Redis } from 'ioredis';
 
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { MusyncServer } from '../room/socket.types.js';
@@ -10,12 +12,20 @@ type IoOptions = Parameters<IoAdapter['createIOServer']>[1];
 
 type EngineConnection = EngineSocket & { once(event: 'close', listener: () => void): void };
 
-/** Socket.IO with Musync's admission rules (origin allowlist, connections per address) on the engine. */
+/**
+ * Socket.IO with Musync's admission rules (origin allowlist, connections per
+ * address) on the engine, and in scaled mode (a Redis client given) over Redis
+ * Streams, so `server.to(room).emit(…)` on one node reaches the room's sockets
+ * on every node (see docs/architecture.md for why streams rather than pub/sub).
+ */
 export class MusyncIoAdapter extends IoAdapter {
   readonly gate: ConnectionGate;
   private readonly log = new Logger('Connections');
 
-  constructor(private readonly app: INestApplicationContext) {
+  constructor(
+    private readonly app: INestApplicationContext,
+    private readonly redis: Redis | null = null,
+  ) {
     super(app);
     this.gate = app.get(ConnectionGate);
   }
@@ -29,6 +39,7 @@ export class MusyncIoAdapter extends IoAdapter {
         callback(refusal, refusal === null);
       },
     });
+    if (this.redis) server.adapter(createAdapter(this.redis, { streamName: 'musync:socket.io', onlyPlaintext: true }));
     server.engine.on('connection', (socket: EngineConnection) => {
       // Handshakes that raced past allowRequest: the address is full, close this one.
       const fields = { connectionId: socket.id, address: this.gate.addressOf(socket.request) };
