@@ -12,7 +12,8 @@
  * Settings (env): FANOUT_BENCH_CASES=500,1000,2000,200x10 (N in one room, or
  * ROOMSxPER_ROOM), FANOUT_BENCH_REPS=30 (measured lines per case and server;
  * 3 more warm up first), FANOUT_BENCH_CLIENTS=2 (client processes),
- * FANOUT_BENCH_SERVERS=bare,node1,node2. Quick run (< 2 min):
+ * FANOUT_BENCH_SERVERS=bare,node1,node2, FANOUT_BENCH_FILL_BUDGET_S=600 (a case whose
+ * fill is predicted to take longer is not run, see fillEstimate). Quick run (< 2 min):
  * FANOUT_BENCH_CASES=500,20x10 FANOUT_BENCH_REPS=10.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -27,7 +28,7 @@ import { startRedis } from '../../fixtures/redis-process.ts';
 import { startMusync, startPortPrinter, type ServerProcess } from '../../fixtures/server-process.ts';
 import { cleanups, runBench } from '../bench-run.ts';
 import { percentile } from '../click-skew.ts';
-import { rssMiB } from '../upload/process-watch.ts';
+import { ProcessWatch, rssMiB } from '../upload/process-watch.ts';
 import { FANOUT_PREFIX, type Assignment, type ClientOrder, type ClientReport } from './orders.ts';
 
 const CLIENT_ENTRY = fileURLToPath(new URL('clients.ts', import.meta.url));
@@ -53,6 +54,7 @@ const COLLECT_TIMEOUT_MS = 15_000;
 /** Lets the joins' own broadcasts drain before memory is read and lines are timed. */
 const SETTLE_MS = 1_000;
 const CROSS_NODE_PROBE_MS = 3_000;
+const FILL_BUDGET_S = positiveInteger('FANOUT_BENCH_FILL_BUDGET_S', 600);
 const DEADLINE_MS = 30 * 60_000;
 
 const log = (line: string): void => console.error(`[fanout-bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -231,6 +233,8 @@ class ClientPool {
 interface Measured {
   readonly latencies: readonly number[];
   readonly fillSeconds: number;
+  /** CPU seconds the server process(es) spent while the listeners joined. */
+  readonly fillServerCpuSeconds: number;
   readonly kibPerConnection: number;
   /** Listener arrivals missing over all measured lines. */
   readonly lost: number;
@@ -263,13 +267,15 @@ async function measure(kind: ServerKind, c: BenchCase, work: string): Promise<Ou
     }));
     const senders = rooms.map((roomId) => ({ url: deployment.urls[0]!, roomId, name: 'Sender' }));
     const before = sumRss(deployment.pids);
+    const watches = deployment.pids.map((pid) => new ProcessWatch(pid, () => 0));
     const fillStart = performance.now();
     await pool.open('listen', listeners);
     await pool.open('send', senders, 0);
     const fillSeconds = (performance.now() - fillStart) / 1000;
+    const fillServerCpuSeconds = watches.reduce((sum, watch) => sum + watch.stop().cores * fillSeconds, 0);
     await sleep(SETTLE_MS);
     const kibPerConnection = ((sumRss(deployment.pids) - before) * 1024) / (n + senders.length);
-    log(`  ${SERVER_LABELS[kind]}: ${n} listeners joined in ${fillSeconds.toFixed(1)} s`);
+    log(`  ${SERVER_LABELS[kind]}: ${n} listeners joined in ${fillSeconds.toFixed(1)} s (server ${fillServerCpuSeconds.toFixed(1)} CPU-s)`);
 
     const latencies: number[] = [];
     let lost = 0;
@@ -282,7 +288,7 @@ async function measure(kind: ServerKind, c: BenchCase, work: string): Promise<Ou
       refused += round.refused;
       await sleep(20);
     }
-    return { latencies, fillSeconds, kibPerConnection, lost, refused };
+    return { latencies, fillSeconds, fillServerCpuSeconds, kibPerConnection, lost, refused };
   } finally {
     cleanups.splice(cleanups.indexOf(tearDown), 1);
     await tearDown();
@@ -322,7 +328,7 @@ function summary(result: CaseResult): string[] {
     const losses = outcome.lost + outcome.refused > 0 ? `; LOST ${outcome.lost} arrivals, ${outcome.refused} sends refused` : '';
     lines.push(
       `  ${SERVER_LABELS[kind]}: p50 ${fixed(p50)} ms, p99 ${fixed(p99)} ms${ratio}; ` +
-        `fill ${fixed(outcome.fillSeconds)} s; ${fixed(outcome.kibPerConnection, 0)} KiB RSS per connection${losses}`,
+        `fill ${fixed(outcome.fillSeconds)} s (server ${fixed(outcome.fillServerCpuSeconds)} CPU-s); ${fixed(outcome.kibPerConnection, 0)} KiB RSS per connection${losses}`,
     );
   }
   return lines;
@@ -343,6 +349,7 @@ function caseJson(result: CaseResult): Record<string, unknown> {
       p99_ms: round2(p99),
       ...(kind === 'bare' ? {} : { p99_ratio_to_bare: round2(ratioToBare(result, kind)) }),
       fill_s: round2(outcome.fillSeconds),
+      fill_server_cpu_s: round2(outcome.fillServerCpuSeconds),
       rss_kib_per_connection: round2(outcome.kibPerConnection),
       lost: outcome.lost,
       refused: outcome.refused,
@@ -358,6 +365,23 @@ function targetMet(results: readonly CaseResult[], kind: 'node1' | 'node2'): boo
   return ratios.length === 0 ? null : ratios.every((ratio) => ratio <= TARGETS[kind]);
 }
 
+/**
+ * The predicted fill time of `c` from an earlier single-room fill on the same
+ * server, or null without one. Musync sends the whole member list to every
+ * member on every join (presence:updated), so filling a room of N moves about
+ * N³/3 member entries; the wall time measured here grows at least with N²,
+ * which is the (optimistic) prediction.
+ */
+function fillEstimate(c: BenchCase, kind: ServerKind, results: readonly CaseResult[]): number | null {
+  if (kind === 'bare' || c.rooms !== 1) return null;
+  const earlier = results
+    .filter((r) => r.benchCase.rooms === 1 && r.benchCase.perRoom < c.perRoom)
+    .map((r) => ({ n: r.benchCase.perRoom, outcome: r.outcomes[kind] }))
+    .filter((e): e is { n: number; outcome: Measured } => e.outcome !== undefined && !('notRun' in e.outcome))
+    .at(-1);
+  return earlier ? earlier.outcome.fillSeconds * (c.perRoom / earlier.n) ** 2 : null;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const loadBefore = loadavg()[0]!;
@@ -371,6 +395,14 @@ async function main(): Promise<void> {
     for (const kind of KINDS) {
       if (kind === 'node2' && scaledModeMissing !== null) {
         outcomes[kind] = { notRun: scaledModeMissing };
+        continue;
+      }
+      const estimate = fillEstimate(c, kind, results);
+      if (estimate !== null && estimate > FILL_BUDGET_S) {
+        outcomes[kind] = {
+          notRun: `filling the room would take ≥ ${estimate.toFixed(0)} s (N² from the last fill; presence resends all N members on each join), over the ${FILL_BUDGET_S} s budget`,
+        };
+        log(`  ${SERVER_LABELS[kind]}: not run: ${outcomes[kind].notRun}`);
         continue;
       }
       outcomes[kind] = await measure(kind, c, work);
