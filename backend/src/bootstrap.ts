@@ -7,6 +7,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 
 import { AppModule } from './app.module.js';
+import { RedisIoAdapter } from './cluster/redis-io.adapter.js';
+import { RedisLink } from './cluster/redis-link.js';
 import { AppConfig } from './config/config.module.js';
 
 interface CreateOptions {
@@ -22,6 +24,9 @@ export async function createMusync({
 }: CreateOptions = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module(), { abortOnError: false, ...options });
   app.enableShutdownHooks();
+  // Scaled mode: broadcasts cross nodes through Redis.
+  const redis = app.get(RedisLink).client;
+  if (redis) app.useWebSocketAdapter(new RedisIoAdapter(app, redis));
   await mkdir(app.get(AppConfig).DATA_DIR, { recursive: true });
   return app;
 }

@@ -15,6 +15,8 @@ export abstract class AppConfig implements Readonly<Config> {
   abstract readonly CHAT_HISTORY: number;
   abstract readonly CHAT_RATE_MESSAGES: number;
   abstract readonly CHAT_RATE_WINDOW_MS: number;
+  abstract readonly REDIS_URL?: string | undefined;
+  abstract readonly TEST_CLOCK_SKEW_MS: number;
 }
 
 /**
@@ -44,6 +46,8 @@ export class AppConfigModule {
             CHAT_HISTORY: config.get('CHAT_HISTORY', { infer: true }),
             CHAT_RATE_MESSAGES: config.get('CHAT_RATE_MESSAGES', { infer: true }),
             CHAT_RATE_WINDOW_MS: config.get('CHAT_RATE_WINDOW_MS', { infer: true }),
+            REDIS_URL: config.get('REDIS_URL', { infer: true }),
+            TEST_CLOCK_SKEW_MS: config.get('TEST_CLOCK_SKEW_MS', { infer: true }),
           }),
         },
       ],

@@ -13,7 +13,16 @@ describe('parseConfig', () => {
       CHAT_HISTORY: 50,
       CHAT_RATE_MESSAGES: 5,
       CHAT_RATE_WINDOW_MS: 5000,
+      TEST_CLOCK_SKEW_MS: 0,
     });
+  });
+
+  it('reads REDIS_URL (scaled mode) and refuses one that is not a redis:// address', () => {
+    expect(parseConfig({ REDIS_URL: 'redis://redis:6379' }).REDIS_URL).toBe('redis://redis:6379');
+    expect(parseConfig({ REDIS_URL: 'rediss://user:pw@cache.example:6380/2' }).REDIS_URL).toBe(
+      'rediss://user:pw@cache.example:6380/2',
+    );
+    expect(() => parseConfig({ REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL/);
   });
 
   it('reads the chat settings', () => {

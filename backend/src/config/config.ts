@@ -51,6 +51,16 @@ export const ConfigSchema = z.object({
     .int('CHAT_RATE_WINDOW_MS must be a whole number of milliseconds')
     .min(1, 'CHAT_RATE_WINDOW_MS must be positive')
     .default(CHAT_RATE_WINDOW_MS_DEFAULT),
+  // Scaled mode: set, this node keeps room state in Redis and shares broadcasts and the clock with the others.
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'REDIS_URL must look like redis://host:port (or rediss:// for TLS)')
+    .optional(),
+  // Test-only: shifts this node's host clock, so a test can start one node of a cluster skewed.
+  TEST_CLOCK_SKEW_MS: z.coerce
+    .number({ error: 'TEST_CLOCK_SKEW_MS must be a number' })
+    .finite('TEST_CLOCK_SKEW_MS must be finite')
+    .default(0),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

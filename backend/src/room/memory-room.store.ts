@@ -61,6 +61,11 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
     return false;
   }
 
+  /** Memory is always there. */
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** Waits until every change so far is on disk (shutdown, tests). */
   async flush(): Promise<void> {
     while (this.writers.size > 0) await Promise.all(this.writers.values());
@@ -120,7 +125,7 @@ function durablePart(state: RoomState, now: number): PersistedRoom {
 }
 
 /** A room as it comes back after a restart: its songs, settings, chat and requests, paused where it was. */
-function restore(roomId: string, saved: PersistedRoom, now: number, chatHistory: number): RoomState {
+export function restore(roomId: string, saved: PersistedRoom, now: number, chatHistory: number): RoomState {
   const songId = saved.playlist.some((s) => s.id === saved.playback.songId) ? saved.playback.songId : null;
   return {
     ...emptyRoom(roomId, chatHistory),

@@ -1,13 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { JoinResult } from '@musync/protocol';
 
 import { ServerClock } from '../clock/server-clock.js';
 import { AppConfig } from '../config/config.module.js';
 import { Broadcaster } from './broadcaster.js';
 import { RoomStore } from './room.store.js';
-import { snapshotOf, type Actor, type RoomCommand, type RoomState, type Wakeup } from './room.state.js';
+import { snapshotOf, type Actor, type RoomCommand, type RoomState } from './room.state.js';
+import { WakeupLedger, type RoomWakeup } from './wakeup-ledger.js';
 
 /** Who is acting: a joined connection's room and member. */
 export interface MemberRef {
@@ -20,7 +21,7 @@ export interface MemberRef {
  * tells the room what changed, and schedules the wakeups the reducer asked for.
  */
 @Injectable()
-export class RoomService implements OnModuleDestroy {
+export class RoomService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RoomService.name);
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Set on shutdown: commands still finishing (disconnects) must not arm new timers. */
@@ -31,7 +32,12 @@ export class RoomService implements OnModuleDestroy {
     private readonly broadcaster: Broadcaster,
     private readonly clock: ServerClock,
     private readonly config: AppConfig,
+    private readonly ledger: WakeupLedger,
   ) {}
+
+  onApplicationBootstrap(): void {
+    this.ledger.watch((entry) => this.fire(entry));
+  }
 
   async join(roomId: string, name: string, token: string | null): Promise<JoinResult> {
     const memberId = randomUUID();
@@ -54,35 +60,52 @@ export class RoomService implements OnModuleDestroy {
   async run(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomState> {
     const { state, events, wakeups } = await this.store.apply(roomId, command, actor);
     if (events.length > 0) this.broadcaster.publish(roomId, events);
-    for (const wakeup of wakeups) this.schedule(roomId, wakeup);
+    for (const wakeup of wakeups) this.schedule({ roomId, wakeup });
     return state;
   }
 
   onModuleDestroy(): void {
     this.closed = true;
+    this.ledger.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
 
   // Wakeup commands check the state they were made for (song id, version, token),
-  // so a stale one changes nothing and none needs cancelling.
-  private schedule(roomId: string, wakeup: Wakeup): void {
+  // so a stale one changes nothing and none needs cancelling. The ledger makes sure
+  // one node fires each (and fires a dead node's).
+  private schedule(entry: RoomWakeup): void {
+    if (this.closed) return;
+    this.ledger
+      .record(entry)
+      .catch((error: unknown) => this.logger.warn(`wakeup not recorded: ${(error as Error).message}`));
+    this.arm(entry);
+  }
+
+  private arm(entry: RoomWakeup): void {
     if (this.closed) return;
     // Timers count from the event loop's cached time and can fire a few ms before
     // `at` by the server clock; a wakeup that is not due yet is simply re-armed.
-    const remaining = wakeup.at - this.clock.now();
+    const remaining = entry.wakeup.at - this.clock.now();
     const timer = setTimeout(
       () => {
         this.timers.delete(timer);
-        if (this.clock.now() < wakeup.at) return this.schedule(roomId, wakeup);
-        this.run(roomId, wakeup.command, 'system').catch((error: unknown) =>
-          this.logger.error(`wakeup ${wakeup.command.type} in ${roomId} failed`, error),
-        );
+        if (this.clock.now() < entry.wakeup.at) return this.arm(entry);
+        this.ledger
+          .claim(entry)
+          .then((mine) => (mine ? this.fire(entry) : undefined))
+          .catch((error: unknown) => this.logger.warn(`wakeup not claimed: ${(error as Error).message}`));
       },
       Math.max(0, Math.ceil(remaining)),
     );
     timer.unref(); // the server's sockets keep the process alive; a pending wakeup alone must not
     this.timers.add(timer);
+  }
+
+  private async fire({ roomId, wakeup }: RoomWakeup): Promise<void> {
+    await this.run(roomId, wakeup.command, 'system').catch((error: unknown) =>
+      this.logger.error(`wakeup ${wakeup.command.type} in ${roomId} failed`, error),
+    );
   }
 }
 

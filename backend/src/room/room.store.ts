@@ -10,4 +10,6 @@ export abstract class RoomStore {
   abstract get(roomId: string): Promise<RoomState | null>;
   /** Whether any room, loaded or only kept on disk, lists the song. */
   abstract songInUse(songId: string): Promise<boolean>;
+  /** Resolves when the store can take commands; throws when it is unreachable (readiness checks). */
+  abstract ready(): Promise<void>;
 }

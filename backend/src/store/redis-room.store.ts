@@ -1,0 +1,152 @@
+import { Logger } from '@nestjs/common';
+import { ErrorCode } from '@musync/protocol';
+import type { Redis } from 'ioredis';
+
+import { RedisLink } from '../cluster/redis-link.js';
+import { DomainError } from '../common/domain-error.js';
+import { ServerClock } from '../clock/server-clock.js';
+import { AppConfig } from '../config/config.module.js';
+import { restore } from '../room/memory-room.store.js';
+import { RoomStore } from '../room/room.store.js';
+import { apply, emptyRoom, type Actor, type RoomCommand, type RoomResult, type RoomState } from '../room/room.state.js';
+import { RoomPersistence } from './room-persistence.js';
+
+/** Key layout (one Redis, one keyspace prefix). */
+export const keys = {
+  room: (roomId: string) => `musync:room:${roomId}`,
+  songRooms: (songId: string) => `musync:song:${songId}`,
+  nodeRooms: (nodeId: string) => `musync:node:${nodeId}:rooms`,
+};
+
+/** A room as kept in Redis: its state, and the node that holds each member's socket. */
+interface StoredRoom {
+  readonly state: RoomState;
+  readonly nodes: Readonly<Record<string, string>>;
+}
+
+/**
+ * Compare-and-set of one room: writes the new state only if the room's version
+ * is still the one the command was computed from, and keeps the song → rooms
+ * index and the node → rooms index in the same atomic step.
+ * KEYS[1] room; ARGV: expected version ('' = absent), new version, envelope,
+ * room id, node-rooms key ('' = none), #added songs, added…, removed…
+ */
+const COMPARE_AND_SET = `
+local room = KEYS[1]
+if (redis.call('HGET', room, 'v') or '') ~= ARGV[1] then return 0 end
+redis.call('HSET', room, 'v', ARGV[2], 's', ARGV[3])
+if ARGV[5] ~= '' then redis.call('SADD', ARGV[5], ARGV[4]) end
+local added = tonumber(ARGV[6])
+for i = 7, #ARGV do
+  local key = 'musync:song:' .. ARGV[i]
+  if i < 7 + added then redis.call('SADD', key, ARGV[4]) else redis.call('SREM', key, ARGV[4]) end
+end
+return 1
+`;
+
+/** Attempts before a command gives up under contention (each loses only to a command that did apply). */
+const MAX_ATTEMPTS = 100;
+
+/**
+ * The scaled store: each room is one Redis hash (version + JSON), and every
+ * command is applied optimistically: read, run the pure reducer, write back
+ * only if nobody wrote in between (a Lua compare-and-set), else retry. So
+ * commands arriving on different nodes at the same moment are serialized and
+ * never half-applied. Redis (with AOF) is the durable copy; a room not yet in
+ * Redis is imported once from DATA_DIR (a node that ran embedded before).
+ */
+export class RedisRoomStore extends RoomStore {
+  private readonly logger = new Logger(RedisRoomStore.name);
+  private readonly redis: Redis;
+
+  constructor(
+    private readonly clock: ServerClock,
+    private readonly persistence: RoomPersistence,
+    private readonly config: AppConfig,
+    private readonly link: RedisLink,
+  ) {
+    super();
+    this.redis = link.required();
+  }
+
+  async apply(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomResult> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const [version, stored] = await this.read(roomId);
+      const result = apply(stored.state, command, actor, this.clock.now());
+      const nodes = nodesAfter(stored, result.state, command, actor, this.link.nodeId);
+      const before = new Set(stored.state.playlist.map((s) => s.id));
+      const after = new Set(result.state.playlist.map((s) => s.id));
+      const added = [...after].filter((id) => !before.has(id));
+      const removed = [...before].filter((id) => !after.has(id));
+      const written = await this.redis.eval(
+        COMPARE_AND_SET,
+        1,
+        keys.room(roomId),
+        version,
+        String(Number(version || 0) + 1),
+        JSON.stringify({ state: result.state, nodes } satisfies StoredRoom),
+        roomId,
+        command.type === 'member:join' ? keys.nodeRooms(this.link.nodeId) : '',
+        String(added.length),
+        ...added,
+        ...removed,
+      );
+      if (written === 1) return result;
+    }
+    this.logger.warn(`room ${roomId}: ${command.type} lost ${MAX_ATTEMPTS} races in a row`);
+    throw new DomainError(ErrorCode.INTERNAL, 'The room is too busy right now; try again.');
+  }
+
+  async get(roomId: string): Promise<RoomState | null> {
+    const [, stored, found] = await this.read(roomId);
+    return found ? stored.state : null;
+  }
+
+  async songInUse(songId: string): Promise<boolean> {
+    if ((await this.redis.scard(keys.songRooms(songId))) > 0) return true;
+    // Rooms kept on disk from an embedded run and never opened since still count.
+    for (const roomId of await this.persistence.list()) {
+      if ((await this.redis.exists(keys.room(roomId))) === 1) continue;
+      if ((await this.persistence.load(roomId))?.playlist.some((s) => s.id === songId)) return true;
+    }
+    return false;
+  }
+
+  async ready(): Promise<void> {
+    if (this.redis.status !== 'ready') throw new Error(`Redis is ${this.redis.status}`);
+    await this.redis.ping();
+  }
+
+  /** The members of a room whose sockets `nodeId` held. */
+  async membersOn(roomId: string, nodeId: string): Promise<string[]> {
+    const [, stored] = await this.read(roomId);
+    return stored.state.members.filter((m) => stored.nodes[m.id] === nodeId).map((m) => m.id);
+  }
+
+  /** The room's version ('' if it is not in Redis yet), its stored form, and whether it existed anywhere. */
+  private async read(roomId: string): Promise<[string, StoredRoom, boolean]> {
+    const [version, json] = await this.redis.hmget(keys.room(roomId), 'v', 's');
+    if (version && json) return [version, JSON.parse(json) as StoredRoom, true];
+    const saved = await this.persistence.load(roomId);
+    const state = saved
+      ? restore(roomId, saved, this.clock.now(), this.config.CHAT_HISTORY)
+      : emptyRoom(roomId, this.config.CHAT_HISTORY);
+    return ['', { state, nodes: {} }, saved !== null];
+  }
+}
+
+/** Member → node after the command: a joiner is on this node; members who left are dropped. */
+function nodesAfter(
+  stored: StoredRoom,
+  state: RoomState,
+  command: RoomCommand,
+  actor: Actor,
+  nodeId: string,
+): Record<string, string> {
+  const nodes: Record<string, string> = {};
+  for (const m of state.members) {
+    const node = command.type === 'member:join' && actor !== 'system' && actor.memberId === m.id ? nodeId : stored.nodes[m.id];
+    if (node) nodes[m.id] = node;
+  }
+  return nodes;
+}
