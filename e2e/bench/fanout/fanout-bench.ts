@@ -12,9 +12,9 @@
  * Settings (env): FANOUT_BENCH_CASES=500,1000,2000,200x10 (N in one room, or
  * ROOMSxPER_ROOM), FANOUT_BENCH_REPS=30 (measured lines per case and server;
  * 3 more warm up first), FANOUT_BENCH_CLIENTS=2 (client processes),
- * FANOUT_BENCH_SERVERS=bare,node1,node2, FANOUT_BENCH_FILL_BUDGET_S=600 (a case whose
+ * FANOUT_BENCH_SERVERS=bare,node1,node2, FANOUT_BENCH_FILL_BUDGET_S=300 (a case whose
  * fill is predicted to take longer is not run, see fillEstimate). Quick run (< 2 min):
- * FANOUT_BENCH_CASES=500,20x10 FANOUT_BENCH_REPS=10.
+ * FANOUT_BENCH_CASES=200,20x10 FANOUT_BENCH_REPS=10.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -54,7 +54,7 @@ const COLLECT_TIMEOUT_MS = 15_000;
 /** Lets the joins' own broadcasts drain before memory is read and lines are timed. */
 const SETTLE_MS = 1_000;
 const CROSS_NODE_PROBE_MS = 3_000;
-const FILL_BUDGET_S = positiveInteger('FANOUT_BENCH_FILL_BUDGET_S', 600);
+const FILL_BUDGET_S = positiveInteger('FANOUT_BENCH_FILL_BUDGET_S', 300);
 const DEADLINE_MS = 30 * 60_000;
 
 const log = (line: string): void => console.error(`[fanout-bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
