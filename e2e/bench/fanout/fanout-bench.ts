@@ -54,6 +54,8 @@ const COLLECT_TIMEOUT_MS = 15_000;
 /** Lets the joins' own broadcasts drain before memory is read and lines are timed. */
 const SETTLE_MS = 1_000;
 const CROSS_NODE_PROBE_MS = 3_000;
+const SCALED_MODE_MISSING =
+  'a chat line sent on one node with REDIS_URL set did not reach a member on the other within 3 s: this build does not run the scaled mode';
 const FILL_BUDGET_S = positiveInteger('FANOUT_BENCH_FILL_BUDGET_S', 300);
 const DEADLINE_MS = 30 * 60_000;
 
@@ -150,7 +152,7 @@ async function deploy(kind: ServerKind, work: string): Promise<Deployment | stri
     started.push(...nodes);
     if (!(await crossesNodes(nodes[0]!.url, nodes[1]!.url))) {
       await stop();
-      return 'a chat line sent on one node with REDIS_URL set did not reach a member on the other within 3 s: this build does not run the scaled mode';
+      return SCALED_MODE_MISSING;
     }
     return { urls: nodes.map((n) => n.url), pids: nodes.map((n) => n.pid), stop };
   } catch (error) {
@@ -405,9 +407,12 @@ async function main(): Promise<void> {
         log(`  ${SERVER_LABELS[kind]}: not run: ${outcomes[kind].notRun}`);
         continue;
       }
-      outcomes[kind] = await measure(kind, c, work);
-      const outcome = outcomes[kind];
-      if (kind === 'node2' && 'notRun' in outcome) scaledModeMissing = outcome.notRun;
+      // A server that fails under the load (a join refused, a process gone) is a result too.
+      const outcome = await measure(kind, c, work).catch((error: unknown): Outcome => ({
+        notRun: `failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300),
+      }));
+      outcomes[kind] = outcome;
+      if (kind === 'node2' && 'notRun' in outcome && outcome.notRun === SCALED_MODE_MISSING) scaledModeMissing = outcome.notRun;
       if ('notRun' in outcome) log(`  ${SERVER_LABELS[kind]}: not run: ${outcome.notRun}`);
     }
     results.push({ benchCase: c, outcomes });
