@@ -26,7 +26,7 @@ import { io } from 'socket.io-client';
 
 import { startRedis } from '../../fixtures/redis-process.ts';
 import { startMusync, startPortPrinter, type ServerProcess } from '../../fixtures/server-process.ts';
-import { cleanups, runBench } from '../bench-run.ts';
+import { cleanups, positiveInteger, runBench } from '../bench-run.ts';
 import { percentile } from '../click-skew.ts';
 import { ProcessWatch, rssMiB } from '../upload/process-watch.ts';
 import { FANOUT_PREFIX, type Assignment, type ClientOrder, type ClientReport } from './orders.ts';
@@ -64,14 +64,6 @@ const out = (text: string): void => void process.stdout.write(`${text}\n`);
 
 function list(name: string, fallback: string): string[] {
   return (process.env[name] || fallback).split(',').map((s) => s.trim()).filter(Boolean);
-}
-
-function positiveInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return value;
 }
 
 interface BenchCase {
