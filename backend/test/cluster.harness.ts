@@ -141,3 +141,19 @@ export async function until(what: string, check: () => boolean | Promise<boolean
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** A fresh cluster for each test (`each`) or one for the whole file (`all`), stopped afterwards. */
+export function useCluster(scope: 'each' | 'all'): () => Cluster {
+  let cluster: Cluster | undefined;
+  const [setUp, tearDown] = scope === 'each' ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  setUp(async () => {
+    cluster = await Cluster.start();
+  }, 30_000);
+  tearDown(async () => {
+    await cluster?.stop();
+  }, 30_000);
+  return () => {
+    if (!cluster) throw new Error('the cluster has not started');
+    return cluster;
+  };
+}

@@ -68,15 +68,16 @@ export function song(id: string, duration = 120, title = `Song ${id}`): Song {
   return { id, title, artist: null, album: null, duration, url: `/media/${id}`, coverUrl: null };
 }
 
-/** Emits an event with an ack and resolves with the ack (fails after 2 s). */
+/** Emits an event with an ack and resolves with the ack (fails after `timeoutMs`, 2 s unless told). */
 export function request<E extends keyof ClientToServerEvents>(
   client: TestClient,
   event: E,
   payload: unknown,
+  timeoutMs = 2000,
 ): Promise<Ack<Record<string, unknown>>> {
   // The payload is deliberately untyped so tests can send anything a hostile client could.
-  const emit = client.timeout(2000).emitWithAck as unknown as (e: E, p: unknown) => Promise<Ack<Record<string, unknown>>>;
-  return emit.call(client.timeout(2000), event, payload);
+  const emit = client.timeout(timeoutMs).emitWithAck as unknown as (e: E, p: unknown) => Promise<Ack<Record<string, unknown>>>;
+  return emit.call(client.timeout(timeoutMs), event, payload);
 }
 
 /** Resolves with the next payload of `event` that satisfies `predicate`. */

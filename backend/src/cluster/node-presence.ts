@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { LEAD_FLOOR_MS } from '@musync/protocol';
 
 import { RoomService } from '../room/room.service.js';
 import { RoomStore } from '../room/room.store.js';
@@ -81,6 +82,8 @@ export class NodePresence implements OnApplicationBootstrap, OnApplicationShutdo
           // Grace 0: the chair's grace ran out while the node went undetected; its people rejoin as new members.
           await this.rooms.run(roomId, { type: 'member:leave', graceMs: 0 }, { memberId }).catch(() => undefined);
         }
+        // Its members' round trips no longer count toward the room's lead.
+        await this.rooms.run(roomId, { type: 'sync:lead', leadMs: LEAD_FLOOR_MS, source: nodeId }, 'system');
       }
       await redis.multi().del(keys.nodeRooms(nodeId)).srem(NODES, nodeId).exec();
       this.logger.log(`node ${nodeId} stopped answering: its members left`);

@@ -287,12 +287,22 @@ describe('the ready barrier', () => {
 describe('the scheduling lead', () => {
   it('is set by the system within its floor and cap', () => {
     const state = room(['Ada']);
-    expect(run(state, { type: 'sync:lead', leadMs: 5 }, 'system').state.leadMs).toBe(80);
-    expect(run(state, { type: 'sync:lead', leadMs: 250 }, 'system').state.leadMs).toBe(250);
-    expect(run(state, { type: 'sync:lead', leadMs: 99_999 }, 'system').state.leadMs).toBe(1000);
+    expect(run(state, { type: 'sync:lead', leadMs: 5, source: 'n1' }, 'system').state.leadMs).toBe(80);
+    expect(run(state, { type: 'sync:lead', leadMs: 250, source: 'n1' }, 'system').state.leadMs).toBe(250);
+    expect(run(state, { type: 'sync:lead', leadMs: 99_999, source: 'n1' }, 'system').state.leadMs).toBe(1000);
+  });
+
+  it('covers the slowest member on any node: the largest lead any node asks for, until it needs no more', () => {
+    let state = room(['Ada']);
+    state = run(state, { type: 'sync:lead', leadMs: 300, source: 'slow-node' }, 'system').state;
+    state = run(state, { type: 'sync:lead', leadMs: 120, source: 'fast-node' }, 'system').state;
+    expect(state.leadMs).toBe(300);
+    state = run(state, { type: 'sync:lead', leadMs: 80, source: 'slow-node' }, 'system').state;
+    expect(state.leadMs).toBe(120);
+    expect(state.leads).toEqual({ 'fast-node': 120 });
   });
 
   it('cannot be set by a member, admin or not', () => {
-    expect(refusal(room(['Ada']), { type: 'sync:lead', leadMs: 500 }, member('ada'))).toBe(ErrorCode.FORBIDDEN);
+    expect(refusal(room(['Ada']), { type: 'sync:lead', leadMs: 500, source: 'n1' }, member('ada'))).toBe(ErrorCode.FORBIDDEN);
   });
 });

@@ -42,7 +42,8 @@ export type PlaybackCommand =
   | ({ readonly type: 'playback:select'; readonly songId: string } & Versioned)
   | { readonly type: 'playback:ready'; readonly songId: string }
   | { readonly type: 'playback:barrier-expired'; readonly songId: string; readonly version: number }
-  | { readonly type: 'sync:lead'; readonly leadMs: number };
+  /** `source`: the node whose members measured it (each node sees only its own members). */
+  | { readonly type: 'sync:lead'; readonly leadMs: number; readonly source: string };
 
 /**
  * Playback rules. Everyone may play, pause, next, previous, ±10 s and select
@@ -142,8 +143,12 @@ export const playbackRules: Rules<PlaybackCommand> = {
 
   'sync:lead': (state, command, actor) => {
     requireSystem(actor, 'set the scheduling lead');
-    const leadMs = Math.min(LEAD_CAP_MS, Math.max(LEAD_FLOOR_MS, command.leadMs));
-    return { state: { ...state, leadMs }, events: [], wakeups: [] };
+    // The room's lead covers the slowest member on any node; a node needing only the floor drops out.
+    const others = Object.fromEntries(Object.entries(state.leads).filter(([source]) => source !== command.source));
+    const wanted = Math.min(LEAD_CAP_MS, Math.max(LEAD_FLOOR_MS, command.leadMs));
+    const leads = wanted > LEAD_FLOOR_MS ? { ...others, [command.source]: wanted } : others;
+    const leadMs = Math.max(LEAD_FLOOR_MS, ...Object.values(leads));
+    return { state: { ...state, leads, leadMs }, events: [], wakeups: [] };
   },
 };
 

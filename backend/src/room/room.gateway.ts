@@ -40,6 +40,7 @@ import {
 } from '@musync/protocol';
 
 import { ServerClock } from '../clock/server-clock.js';
+import { RedisLink } from '../cluster/redis-link.js';
 import { AckInterceptor } from '../common/ack.interceptor.js';
 import { DomainError } from '../common/domain-error.js';
 import { payloadValidationPipe } from '../common/payload-validation.pipe.js';
@@ -66,6 +67,7 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
     private readonly sync: SyncService,
     private readonly clock: ServerClock,
     private readonly broadcaster: SocketBroadcaster,
+    private readonly link: RedisLink,
   ) {}
 
   afterInit(server: MusyncServer): void {
@@ -199,7 +201,8 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
 
   /** A lead SyncService says moved enough becomes room state. */
   private async applyLead(roomId: string, lead: number | null): Promise<void> {
-    if (lead !== null) await this.rooms.run(roomId, { type: 'sync:lead', leadMs: lead }, 'system');
+    if (lead === null) return;
+    await this.rooms.run(roomId, { type: 'sync:lead', leadMs: lead, source: this.link.nodeId }, 'system');
   }
 
   private async playback(socket: MusyncSocket, command: RoomCommand): Promise<PlaybackResult> {

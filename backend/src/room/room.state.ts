@@ -61,6 +61,8 @@ export interface RoomState {
   readonly settings: RoomSettings;
   /** How far ahead changes are scheduled (ms); kept up to date by SyncService from measured delays. */
   readonly leadMs: number;
+  /** The lead each node asked for (only those above the floor); `leadMs` is the largest. */
+  readonly leads: Readonly<Record<string, number>>;
   /** The recent chat, oldest first, at most `chatHistory` lines. */
   readonly chat: readonly ChatLine[];
   /** The number of the room's latest chat line; line ids count up from it. */
@@ -112,6 +114,7 @@ export function emptyRoom(roomId: string, chatHistory = CHAT_HISTORY_DEFAULT): R
     readyIds: [],
     settings: { control: 'everyone', skipThreshold: 'majority' },
     leadMs: LEAD_FLOOR_MS,
+    leads: {},
     chat: [],
     lineSeq: 0,
     chatHistory,

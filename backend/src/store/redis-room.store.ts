@@ -29,7 +29,7 @@ interface StoredRoom {
  * is still the one the command was computed from, and keeps the song → rooms
  * index and the node → rooms index in the same atomic step.
  * KEYS[1] room; ARGV: expected version ('' = absent), new version, envelope,
- * room id, node-rooms key ('' = none), #added songs, added…, removed…
+ * room id, node-rooms key ('' = none), #added, song keys added…, removed…
  */
 const COMPARE_AND_SET = `
 local room = KEYS[1]
@@ -38,8 +38,7 @@ redis.call('HSET', room, 'v', ARGV[2], 's', ARGV[3])
 if ARGV[5] ~= '' then redis.call('SADD', ARGV[5], ARGV[4]) end
 local added = tonumber(ARGV[6])
 for i = 7, #ARGV do
-  local key = 'musync:song:' .. ARGV[i]
-  if i < 7 + added then redis.call('SADD', key, ARGV[4]) else redis.call('SREM', key, ARGV[4]) end
+  if i < 7 + added then redis.call('SADD', ARGV[i], ARGV[4]) else redis.call('SREM', ARGV[i], ARGV[4]) end
 end
 return 1
 `;
@@ -74,7 +73,8 @@ export class RedisRoomStore extends RoomStore {
       const [version, stored] = await this.read(roomId);
       const result = apply(stored.state, command, actor, this.clock.now());
       const nodes = nodesAfter(stored, result.state, command, actor, this.link.nodeId);
-      const before = new Set(stored.state.playlist.map((s) => s.id));
+      // A room imported from DATA_DIR has never been indexed: all its songs count as added.
+      const before = new Set(version === '' ? [] : stored.state.playlist.map((s) => s.id));
       const after = new Set(result.state.playlist.map((s) => s.id));
       const added = [...after].filter((id) => !before.has(id));
       const removed = [...before].filter((id) => !after.has(id));
@@ -88,8 +88,8 @@ export class RedisRoomStore extends RoomStore {
         roomId,
         command.type === 'member:join' ? keys.nodeRooms(this.link.nodeId) : '',
         String(added.length),
-        ...added,
-        ...removed,
+        ...added.map(keys.songRooms),
+        ...removed.map(keys.songRooms),
       );
       if (written === 1) return result;
     }

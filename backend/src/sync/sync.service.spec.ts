@@ -52,6 +52,9 @@ describe('SyncService', () => {
     service.report('r', 'b', { rtt: 400, latencyMs: 0 });
     expect(service.forget('r', 'b')).toBe(LEAD_FLOOR_MS);
     expect(service.forget('r', 'a')).toBeNull();
+    // A room whose last member here needed more than the floor: this node now asks for the floor only.
+    service.report('r', 'd', { rtt: 400, latencyMs: 0 });
+    expect(service.forget('r', 'd')).toBe(LEAD_FLOOR_MS);
     expect(service.report('r', 'c', { rtt: 20, latencyMs: 0 })).toBeNull(); // a fresh room starts at the floor
   });
 

@@ -44,9 +44,11 @@ export class SyncService {
     const room = this.timings.get(roomId);
     room?.delete(memberId);
     if (room?.size === 0) {
+      // This node's last member left: it no longer needs more than the floor.
+      const previous = this.leads.get(roomId) ?? LEAD_FLOOR_MS;
       this.timings.delete(roomId);
       this.leads.delete(roomId);
-      return null;
+      return previous > LEAD_FLOOR_MS ? LEAD_FLOOR_MS : null;
     }
     return this.updateLead(roomId);
   }

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import * as z from 'zod';
@@ -21,6 +21,9 @@ const UploadRecordSchema = z.object({
 });
 export type UploadRecord = Readonly<z.infer<typeof UploadRecordSchema>>;
 
+/** How old a stray file must be before it counts as junk (a node starting an upload writes its part, then its record). */
+const JUNK_AGE_MS = 60_000;
+
 /** Unfinished uploads under DATA_DIR/uploads: `<id>.json` (the record, written atomically) and `<id>.part` (the bytes). */
 export class UploadRecords {
   constructor(readonly dir: string) {}
@@ -38,8 +41,12 @@ export class UploadRecords {
     await rm(join(this.dir, `${id}.json`), { force: true });
   }
 
-  /** Every readable record; anything else in the directory (orphan parts, torn temp files, junk) is deleted. */
-  async loadAll(): Promise<UploadRecord[]> {
+  /**
+   * Every readable record. With `tidy`, anything else in the directory (orphan
+   * parts, torn temp files, junk) older than a minute is deleted: younger files
+   * may be another node's upload being started on the shared DATA_DIR.
+   */
+  async loadAll({ tidy = true } = {}): Promise<UploadRecord[]> {
     await mkdir(this.dir, { recursive: true });
     const names = await readdir(this.dir);
     const records: UploadRecord[] = [];
@@ -47,8 +54,13 @@ export class UploadRecords {
       const parsed = UploadRecordSchema.safeParse(safeJson(await readIfExists(join(this.dir, name))));
       if (parsed.success && name === `${parsed.data.id}.json`) records.push(parsed.data);
     }
+    if (!tidy) return records;
     const kept = new Set(records.flatMap((r) => [`${r.id}.json`, `${r.id}.part`]));
-    for (const name of names) if (!kept.has(name)) await rm(join(this.dir, name), { force: true, recursive: true });
+    for (const name of names.filter((n) => !kept.has(n))) {
+      const path = join(this.dir, name);
+      const age = Date.now() - ((await stat(path).catch(() => null))?.mtimeMs ?? 0);
+      if (age > JUNK_AGE_MS) await rm(path, { force: true, recursive: true });
+    }
     return records;
   }
 }

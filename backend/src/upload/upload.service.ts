@@ -84,16 +84,7 @@ export class UploadService implements OnModuleInit, OnModuleDestroy {
 
   /** Picks up the uploads a previous run left unfinished, trusting each temp file's length. */
   async onModuleInit(): Promise<void> {
-    for (const record of await this.records.loadAll()) {
-      const part = this.records.partPath(record.id);
-      const stats = await stat(part).catch(() => null);
-      if (!stats) {
-        await this.records.remove(record.id);
-        continue;
-      }
-      if (stats.size > record.size) await truncate(part, record.size);
-      this.uploads.set(record.id, this.newUpload(record, Math.min(stats.size, record.size), stats.mtimeMs));
-    }
+    await this.adopt(await this.records.loadAll());
     const every = Math.min(60_000, Math.max(50, Math.floor(this.config.UPLOAD_TTL_MS / 2)));
     this.sweeper = setInterval(() => this.sweep(), every);
     this.sweeper.unref();
@@ -114,6 +105,8 @@ export class UploadService implements OnModuleInit, OnModuleDestroy {
       throw new DomainError(ErrorCode.UPLOAD_TOO_LARGE, `The file is larger than this server accepts (${max} bytes).`);
     }
     const sha256 = request.sha256 ?? null;
+    // Scaled mode: the upload may have been started through another node on the shared DATA_DIR.
+    await this.adopt(await this.records.loadAll({ tidy: false }));
     const inRoom = [...this.uploads.values()].filter((u) => u.record.roomId === who.roomId);
     const same = inRoom.find(
       (u) => u.record.name === request.name && u.record.size === request.size && u.record.sha256 === sha256,
@@ -277,6 +270,23 @@ export class UploadService implements OnModuleInit, OnModuleDestroy {
     };
   }
 
+  /** Takes over the unfinished uploads on disk this process does not hold yet, trusting each temp file's length. */
+  private async adopt(records: readonly UploadRecord[]): Promise<void> {
+    for (const record of records) {
+      if (this.uploads.has(record.id)) continue;
+      const part = this.records.partPath(record.id);
+      const stats = await stat(part).catch(() => null);
+      if (!stats) {
+        // The part is written before the record and removed before it: a record alone is an upload ending.
+        await this.records.remove(record.id);
+        continue;
+      }
+      if (this.uploads.has(record.id)) continue; // adopted by a concurrent call meanwhile
+      if (stats.size > record.size) await truncate(part, record.size);
+      this.uploads.set(record.id, this.newUpload(record, Math.min(stats.size, record.size), stats.mtimeMs));
+    }
+  }
+
   private find(who: Uploader, uploadId: string): Upload {
     const upload = this.uploads.get(uploadId);
     // Another room's upload is reported exactly like a missing one.
@@ -395,6 +405,9 @@ export class UploadService implements OnModuleInit, OnModuleDestroy {
     for (const upload of this.uploads.values()) {
       if (now - upload.touchedAt < this.config.UPLOAD_TTL_MS) continue;
       this.enqueue(upload, async () => {
+        // On a shared DATA_DIR another node may be the one writing it: the file's mtime is the truth.
+        const written = (await stat(this.records.partPath(upload.record.id)).catch(() => null))?.mtimeMs ?? 0;
+        upload.touchedAt = Math.max(upload.touchedAt, written);
         if (Date.now() - upload.touchedAt < this.config.UPLOAD_TTL_MS) return;
         await this.discard(upload);
         this.logger.log(`upload ${upload.record.id} expired after ${this.config.UPLOAD_TTL_MS} ms idle`);
