@@ -33,3 +33,12 @@ export async function runBench(name: string, deadlineMs: number, main: () => Pro
     await cleanUp();
   }
 }
+
+/** A benchmark setting from the environment: a positive whole number, or `fallback` when unset. */
+export function positiveInteger(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
+  return value;
+}

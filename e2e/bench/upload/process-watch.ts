@@ -35,6 +35,9 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
+/** A process's resident set now (VmRSS), in MiB. */
+export const rssMiB = (pid: number): number => statusField(pid, 'VmRSS');
+
 /**
  * Watches another process during one measurement: its resident set (VmRSS,
  * sampled every 100 ms with the upload's progress, and the kernel's peak VmHWM,

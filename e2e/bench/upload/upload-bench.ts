@@ -23,7 +23,7 @@ import { pipeline } from 'node:stream/promises';
 
 import { CHUNK_SIZE, sendUpload, UPLOAD_WINDOW } from '@musync/protocol';
 
-import { cleanups, runBench } from '../bench-run.ts';
+import { cleanups, positiveInteger, runBench } from '../bench-run.ts';
 import { DelayProxy } from '../delay-proxy.ts';
 import { openFileSource } from './file-source.ts';
 import { noiseWavSeconds, writeNoiseWav } from './noise-wav.ts';
@@ -49,14 +49,6 @@ const TARGETS = {
 
 const log = (line: string): void => console.error(`[upload-bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const out = (text: string): void => void process.stdout.write(`${text}\n`);
-
-function positiveInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return value;
-}
 
 interface Measurement {
   readonly bytes: number;
