@@ -24,6 +24,7 @@ export interface MemberRef {
 export class RoomService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RoomService.name);
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly running = new Set<Promise<RoomState>>();
   /** Set on shutdown: commands still finishing (disconnects) must not arm new timers. */
   private closed = false;
 
@@ -57,7 +58,23 @@ export class RoomService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Applies one command and returns the room as it is afterwards. */
-  async run(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomState> {
+  run(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomState> {
+    const running = this.apply(roomId, command, actor);
+    this.running.add(running);
+    const forget = (): boolean => this.running.delete(running);
+    running.then(forget, forget);
+    return running;
+  }
+
+  /**
+   * Resolves once no command is being applied (graceful shutdown: the leaves of
+   * drained connections are stored and told to the room before the store closes).
+   */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private async apply(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomState> {
     const { state, events, wakeups } = await this.store.apply(roomId, command, actor);
     if (events.length > 0) this.broadcaster.publish(roomId, events);
     for (const wakeup of wakeups) this.schedule({ roomId, wakeup });
