@@ -191,10 +191,11 @@ describe('RoomSession', () => {
           memberId: 'm-Ada',
           personId: 'p-Ada',
           name: 'Ada',
+          adminClaimable: false,
           presence: presenceWith('Ada'),
           playlist: [song('a'), song('b')],
           playback: playback(version),
-          settings: { control: 'admin', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false },
+          settings: { control: 'admin', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false, hasPasscode: false },
         }),
       );
       session.join('lobby', 'Ada');
@@ -205,17 +206,17 @@ describe('RoomSession', () => {
       await joinInto(7);
       expect(session.playlist().map((s) => s.id)).toEqual(['a', 'b']);
       expect(session.playback()).toEqual(playback(7));
-      expect(session.settings()).toEqual({ control: 'admin', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false });
+      expect(session.settings()).toEqual({ control: 'admin', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false, hasPasscode: false });
     });
 
     it('follows playlist, playback and settings broadcasts', async () => {
       await joinInto(7);
       socket.broadcast('playlist:updated', { songs: [song('b')] });
       socket.broadcast('playback:updated', playback(8, { status: 'paused', position: 3 }));
-      socket.broadcast('settings:updated', { control: 'everyone', skipThreshold: 3, addSongs: 'admin', waitForCopies: false });
+      socket.broadcast('settings:updated', { control: 'everyone', skipThreshold: 3, addSongs: 'admin', waitForCopies: false, hasPasscode: false });
       expect(session.playlist().map((s) => s.id)).toEqual(['b']);
       expect(session.playback()).toEqual(playback(8, { status: 'paused', position: 3 }));
-      expect(session.settings()).toEqual({ control: 'everyone', skipThreshold: 3, addSongs: 'admin', waitForCopies: false });
+      expect(session.settings()).toEqual({ control: 'everyone', skipThreshold: 3, addSongs: 'admin', waitForCopies: false, hasPasscode: false });
     });
 
     it('keeps the newer playback when an older one arrives late (a crossed ack)', async () => {
