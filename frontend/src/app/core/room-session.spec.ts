@@ -160,6 +160,32 @@ describe('RoomSession', () => {
     expect(session.presence()).toEqual(presenceWith('Ada'));
   });
 
+  it('joins a passcode room again with the passcode after a reconnect, and keeps it nowhere else', async () => {
+    socket.serverAccepts();
+    socket.answer('room:join', (_, ack) => ack({ ...quietJoin('m-Ada', presenceWith('Ada')), adminClaimable: true }));
+    session.join('lobby', 'Ada', 'open sesame');
+    await settle();
+    expect(session.adminClaimable()).toBe(true);
+
+    socket.connectionLost();
+    socket.serverAccepts();
+    await settle();
+    expect(socket.sentPayloads('room:join').map((p) => (p as JoinRequest).passcode)).toEqual(['open sesame', 'open sesame']);
+    const stored = [...Object.values({ ...localStorage }), ...Object.values({ ...sessionStorage })];
+    expect(stored.join()).not.toContain('open sesame');
+  });
+
+  it('keeps the code of a refused join for the form (a passcode is needed)', async () => {
+    socket.serverAccepts();
+    socket.answer('room:join', (_, ack) =>
+      ack({ ok: false, error: { code: 'PASSCODE_REQUIRED', message: 'This room needs a passcode.' } }),
+    );
+    session.join('lobby', 'Ada');
+    await settle();
+    expect(session.joinErrorCode()).toBe('PASSCODE_REQUIRED');
+    expect(session.joined()).toBe(false);
+  });
+
   it('does not join on reconnect if it never joined', async () => {
     socket.serverAccepts();
     socket.connectionLost();
