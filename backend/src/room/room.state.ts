@@ -193,7 +193,8 @@ export function snapshotOf(state: RoomState): RoomSnapshot {
 
 /** The settings as clients see them: whether there is a passcode, never the passcode. */
 export function settingsOf(state: RoomState): RoomSettings {
-  return { ...state.settings, hasPasscode: state.passcode !== null };
+  // Boolean(): a room stored in Redis before passcodes existed has no such field.
+  return { ...state.settings, hasPasscode: Boolean(state.passcode) };
 }
 
 export function unchanged(state: RoomState): RoomResult {
