@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 
 import { expectAccessible } from './fixtures/accessible.ts';
+import { layoutProblems } from './fixtures/lively-room.ts';
 import { startMusync, type ServerProcess } from './fixtures/server-process.ts';
 
 /*
@@ -86,6 +87,17 @@ test('the first visitor is not admin until they claim with the password; a passc
   await expect(personRow(bob, 'Bob')).toBeVisible();
   await expect(personRow(bob, 'Ada').getByTestId('admin-badge')).toBeVisible();
   await expect(personRow(ada, 'Bob')).toBeVisible();
+
+  // On the narrowest phone the claim form (Bob's People tab) and the passcode setting
+  // (Ada's folded device settings) neither leave the screen nor sit on another control.
+  for (const page of [ada, bob]) await page.setViewportSize({ width: 320, height: 740 });
+  await bob.getByRole('tab', { name: 'People' }).click();
+  await bob.getByTestId('admin-claim').locator('summary').click();
+  await expect(bob.getByTestId('admin-password-input')).toBeVisible();
+  expect(await layoutProblems(bob), 'claim form at 320 px').toEqual([]);
+  await ada.getByTestId('device-settings').locator('summary').click();
+  await expect(ada.getByTestId('passcode-setting-input')).toBeVisible();
+  expect(await layoutProblems(ada), 'passcode setting at 320 px').toEqual([]);
 
   for (const page of [ada, bob]) await page.context().close();
 });
