@@ -1,13 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { JoinResult } from '@musync/protocol';
+import type { JoinResult, Presence, SettingsRequest } from '@musync/protocol';
 
 import { ServerClock } from '../clock/server-clock.js';
 import { AppConfig } from '../config/config.module.js';
 import { Broadcaster } from './broadcaster.js';
 import { RoomStore } from './room.store.js';
-import { snapshotOf, type Actor, type RoomCommand, type RoomState } from './room.state.js';
+import { presenceOf, snapshotOf, type Actor, type AdminRule, type RoomCommand, type RoomState } from './room.state.js';
+import { seal, type SealedSecret } from './secret.js';
 import { WakeupLedger, type RoomWakeup } from './wakeup-ledger.js';
 
 /** Who is acting: a joined connection's room and member. */
@@ -27,6 +28,9 @@ export class RoomService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly running = new Set<Promise<RoomState>>();
   /** Set on shutdown: commands still finishing (disconnects) must not arm new timers. */
   private closed = false;
+  /** ADMIN_PASSWORD, kept only sealed (the reducer compares claims with it in constant time). */
+  private readonly adminPassword: SealedSecret | null;
+  private readonly adminRule: AdminRule;
 
   constructor(
     private readonly store: RoomStore,
@@ -34,22 +38,36 @@ export class RoomService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly clock: ServerClock,
     private readonly config: AppConfig,
     private readonly ledger: WakeupLedger,
-  ) {}
+  ) {
+    this.adminPassword = config.ADMIN_PASSWORD ? seal(config.ADMIN_PASSWORD) : null;
+    this.adminRule = this.adminPassword ? 'password' : 'first-come';
+  }
 
   onApplicationBootstrap(): void {
     this.ledger.watch((entry) => this.fire(entry));
   }
 
-  async join(roomId: string, name: string, token: string | null): Promise<JoinResult> {
+  async join(roomId: string, name: string, token: string | null, passcode: string | null): Promise<JoinResult> {
     const memberId = randomUUID();
     const personId = token ? personIdOf(token) : memberId;
-    const state = await this.run(roomId, { type: 'member:join', name, token, personId }, { memberId });
+    const join = { type: 'member:join', name, token, personId, passcode, adminRule: this.adminRule } as const;
+    const state = await this.run(roomId, join, { memberId });
     const joined = state.members.find((m) => m.id === memberId)?.name ?? name;
-    return { memberId, personId, name: joined, ...snapshotOf(state) };
+    return { memberId, personId, name: joined, adminClaimable: this.adminPassword !== null, ...snapshotOf(state) };
   }
 
-  async leave(roomId: string, memberId: string): Promise<void> {
-    await this.run(roomId, { type: 'member:leave', graceMs: this.config.ADMIN_GRACE_MS }, { memberId });
+  async leave(roomId: string, memberId: string, graceMs = this.config.ADMIN_GRACE_MS): Promise<void> {
+    await this.run(roomId, { type: 'member:leave', graceMs, adminRule: this.adminRule }, { memberId });
+  }
+
+  /** `admin:claim`: the reducer checks the password against ADMIN_PASSWORD and crowns the claimer. */
+  async claimAdmin(who: MemberRef, password: string): Promise<Presence> {
+    return presenceOf(await this.runAs(who, { type: 'admin:claim', password, adminPassword: this.adminPassword }));
+  }
+
+  /** `room:configure`: a new passcode is sealed here, so the reducer only ever sees it salted. */
+  configure(who: MemberRef, { passcode, ...settings }: SettingsRequest): Promise<RoomState> {
+    return this.runAs(who, { type: 'room:configure', ...settings, passcode: passcode === undefined || passcode === null ? passcode : seal(passcode) });
   }
 
   /** Applies a member's command. */
