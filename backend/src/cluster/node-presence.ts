@@ -101,12 +101,17 @@ export class NodePresence implements OnApplicationBootstrap, BeforeApplicationSh
     // After Redis was away (restarted), every heartbeat may have expired meanwhile:
     // sweep only once the live nodes have had a full TTL to beat again.
     if (performance.now() - this.reconnectedAt < HEARTBEAT_TTL_MS) return;
+    // A sweep caught by an outage resumes with answers queued from before it: drop it.
+    const since = this.reconnectedAt;
+    const outdated = (): boolean => this.reconnectedAt !== since;
     const redis = this.link.required();
     const store = this.store as RedisRoomStore;
     for (const nodeId of await redis.smembers(NODES)) {
       if (nodeId === this.link.nodeId || (await redis.exists(alive(nodeId))) === 1) continue;
+      if (outdated()) return;
       for (const roomId of await redis.smembers(keys.nodeRooms(nodeId))) {
         for (const memberId of await store.membersOn(roomId, nodeId)) {
+          if (outdated()) return;
           // Grace 0: the chair's grace ran out while the node went undetected; its people rejoin as new members.
           await this.rooms.leave(roomId, memberId, 0).catch(() => undefined);
         }
