@@ -1,9 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-/** The built server (`npm run serve`'s entry point); tests that run it need `npm run build` first. */
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/**
+ * The production start command, `npm run serve` (`node <flags> backend/dist/main.js`, the
+ * Dockerfile's CMD too), without npm: its Node flags included. Tests that run it need `npm run build` first.
+ */
+export const SERVE_ARGS: readonly string[] = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }
+).scripts['serve']!
+  .split(' ')
+  .slice(1);
 
 /** The built server in its own process on loopback, its JSON log lines collected. */
 export interface ServerProcess {
@@ -23,10 +32,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts the built server with `DATA_DIR=dataDir` and `env`; resolves once it answers /api/health. */
+/** Starts the built server (the `npm run serve` command) with `DATA_DIR=dataDir` and `env`; resolves once it answers /api/health. */
 export async function startProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, SERVE_ARGS, {
+    cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
