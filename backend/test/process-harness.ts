@@ -1,18 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
+import { freePort, SERVE_ARGS } from '../../e2e/fixtures/server-process.js';
+
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/**
- * The production start command, `npm run serve` (`node <flags> backend/dist/main.js`, the
- * Dockerfile's CMD too), without npm: its Node flags included. Tests that run it need `npm run build` first.
- */
-export const SERVE_ARGS: readonly string[] = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }
-).scripts['serve']!
-  .split(' ')
-  .slice(1);
 
 /** The built server in its own process on loopback, its JSON log lines collected. */
 export interface ServerProcess {
@@ -24,15 +15,11 @@ export interface ServerProcess {
   readonly exited: Promise<number | null>;
 }
 
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-/** Starts the built server (the `npm run serve` command) with `DATA_DIR=dataDir` and `env`; resolves once it answers /api/health. */
+/**
+ * Starts the built server with the production start command (`npm run serve`'s, Node flags
+ * included; needs `npm run build` first), `DATA_DIR=dataDir` and `env`; resolves once it
+ * answers /api/health.
+ */
 export async function startProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, SERVE_ARGS, {

@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { startProcess, SERVE_ARGS, type ServerProcess } from './process-harness.js';
+import { SERVE_ARGS } from '../../e2e/fixtures/server-process.js';
+import { startProcess, type ServerProcess } from './process-harness.js';
 
 /** The young generation's cap the start command sets (MiB per semi-space; docs/benchmarks.md, Uploads). */
 const SEMI_SPACE_MIB = 8;

@@ -40,7 +40,8 @@ describe('graceful shutdown and crashes (the built server as a process)', () => 
     expect((await request(ada.client, 'chat:send', { text: 'before the restart' })).ok).toBe(true);
     expect((await request(ada.client, 'playback:play', {})).ok).toBe(true);
 
-    const bytes = wav(20, { title: 'Half way' });
+    // Longer than the 12 chunks sent before the signal, so the upload is still unfinished on disk.
+    const bytes = wav(60, { title: 'Half way' });
     const hash = sha256(bytes);
     const started = await request(ada.client, 'upload:start', { name: 'half.wav', size: bytes.length, sha256: hash });
     const uploadId = (started as unknown as { uploadId: string }).uploadId;
@@ -67,6 +68,7 @@ describe('graceful shutdown and crashes (the built server as a process)', () => 
       expect(resumed).toMatchObject({ ok: true, uploadId });
       const offset = (resumed as unknown as { offset: number }).offset;
       expect(offset).toBeGreaterThanOrEqual(4 * CHUNK_SIZE);
+      expect(offset).toBeLessThan(bytes.length);
       expect(offset % CHUNK_SIZE).toBe(0);
       expect((await sendChunks(back.client, uploadId, bytes, { from: offset })).ok).toBe(true);
       const done = await request(back.client, 'upload:finish', { uploadId });
