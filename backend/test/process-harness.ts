@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-import { freePort } from '../../e2e/fixtures/server-process.js';
+import { freePort, SERVE_ARGS } from '../../e2e/fixtures/server-process.js';
 
-/** The built server (`npm run serve`'s entry point); tests that run it need `npm run build` first. */
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The built server in its own process on loopback, its JSON log lines collected. */
 export interface ServerProcess {
@@ -16,10 +15,15 @@ export interface ServerProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** Starts the built server with `DATA_DIR=dataDir` and `env`; resolves once it answers /api/health. */
+/**
+ * Starts the built server with the production start command (`npm run serve`'s, Node flags
+ * included; needs `npm run build` first), `DATA_DIR=dataDir` and `env`; resolves once it
+ * answers /api/health.
+ */
 export async function startProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, SERVE_ARGS, {
+    cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -69,6 +69,7 @@ describe('graceful shutdown and crashes (the built server as a process)', () => 
       expect(resumed).toMatchObject({ ok: true, uploadId });
       const offset = (resumed as unknown as { offset: number }).offset;
       expect(offset).toBeGreaterThanOrEqual(4 * CHUNK_SIZE);
+      expect(offset).toBeLessThan(bytes.length);
       expect(offset % CHUNK_SIZE).toBe(0);
       expect((await sendChunks(back.client, uploadId, bytes, { from: offset })).ok).toBe(true);
       const done = await request(back.client, 'upload:finish', { uploadId });

@@ -35,6 +35,19 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
+/**
+ * Whether a process has loaded bufferutil's native addon, i.e. whether its ws masks and
+ * unmasks frames natively (ws loads it by itself when it can; otherwise it masks in JavaScript).
+ */
+export function masksNatively(pid: number | 'self'): boolean {
+  return readFileSync(`/proc/${pid}/maps`, 'utf8').includes('bufferutil.node');
+}
+
+/** A process's command line, e.g. to show the Node flags a server really runs with. */
+export function commandLine(pid: number): string {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+}
+
 /** A process's resident set now (VmRSS), in MiB. */
 export const rssMiB = (pid: number): number => statusField(pid, 'VmRSS');
 

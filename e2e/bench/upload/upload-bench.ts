@@ -27,7 +27,7 @@ import { cleanups, positiveInteger, runBench } from '../bench-run.ts';
 import { DelayProxy } from '../delay-proxy.ts';
 import { openFileSource } from './file-source.ts';
 import { noiseWavSeconds, writeNoiseWav } from './noise-wav.ts';
-import { ProcessWatch, toMiB, watchOwnCpu, type ProcessWatchResult } from './process-watch.ts';
+import { commandLine, masksNatively, ProcessWatch, toMiB, watchOwnCpu, type ProcessWatchResult } from './process-watch.ts';
 import { startHttpSink, startMusync } from './servers.ts';
 import { SocketUploadWire } from './socket-wire.ts';
 
@@ -213,6 +213,8 @@ async function main(): Promise<void> {
 
   const http = fastest(https);
   const loopback = fastest(loopbacks);
+  // After the uploads, so the client's ws has been loaded.
+  const nativeMasking = { client: masksNatively('self'), server: masksNatively(musync.pid) };
   // Memory: from the fresh server's RSS to the highest it reached in any run. Later runs
   // count, as the heap may take a second step up only after the first upload.
   const servers = loopbacks.map((m) => m.server!);
@@ -231,6 +233,9 @@ async function main(): Promise<void> {
   out(machine());
   out(`load average (1 min) ${fixed(loadBefore, 2)} before, ${fixed(loadavg()[0]!, 2)} after; runtime ${fixed((Date.now() - started) / 1000, 0)} s`);
   out('Client (this process), Musync server and HTTP sink are separate processes on loopback; `sync` before each upload.');
+  out(`Musync server: ${commandLine(musync.pid)}`);
+  const masking = (native: boolean): string => (native ? 'native (bufferutil)' : 'JavaScript');
+  out(`WebSocket masking: client ${masking(nativeMasking.client)}, server ${masking(nativeMasking.server)}`);
   out('');
   out(`${RUNS} run(s) of ${SIZE_MB} MB each way, alternating; the fastest of each counts:`);
   for (const [i, m] of https.entries()) out(describe(`  ${i + 1}. HTTP PUT ceiling (node:http → file)`, m));
@@ -266,6 +271,7 @@ async function main(): Promise<void> {
       server_peak_rss_mb: round2(peakMiB),
       rss_growth_first_upload_mb: round2(first.growthMiB),
       rtt40_speedup: round2(speedup),
+      ws_native_masking: nativeMasking,
       targets_met: met,
     }),
   );
