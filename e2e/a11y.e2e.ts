@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 
+import { expectAccessible } from './fixtures/accessible.ts';
 import { joinAs, livelyRoom } from './fixtures/lively-room.ts';
 import { TESTING_URL } from './fixtures/test-server.ts';
 
@@ -8,14 +8,6 @@ import { TESTING_URL } from './fixtures/test-server.ts';
  * axe-core on every screen and dialog (issue #8), in both themes: no serious or
  * critical violation of WCAG 2.1 A/AA (contrast included).
  */
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  const serious = results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => ({ rule: violation.id, help: violation.help, nodes: violation.nodes.map((node) => node.target.join(' ')) }));
-  expect(serious, what).toEqual([]);
-}
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`the join screen and a broken room link, ${scheme}`, async ({ browser }) => {

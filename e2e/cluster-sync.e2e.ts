@@ -5,8 +5,7 @@ import { join } from 'node:path';
 
 import { expect, test } from '@playwright/test';
 
-import { startRedis } from './fixtures/redis-process.ts';
-import { startMusync, type ServerProcess } from './fixtures/server-process.ts';
+import { startMusync, startRedis, type ServerProcess } from './fixtures/server-process.ts';
 import { heard, SKEW_LIMIT_MS, skews, tappedListener } from './fixtures/tapped-listener.ts';
 import { FIXTURE_SONGS, seedSongs, writeFixtureMedia } from './fixtures/test-server.ts';
 
@@ -20,7 +19,7 @@ const NODE_B_SKEW_MS = 3200;
 
 // Scaled mode as deployed, without Docker: a redis-server and two testing nodes on one DATA_DIR.
 let dir: string;
-let started: ServerProcess[] = [];
+let started: { stop(): Promise<void> }[] = [];
 let nodeA: ServerProcess;
 let nodeB: ServerProcess;
 

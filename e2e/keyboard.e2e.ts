@@ -76,7 +76,8 @@ test('join, play, seek ±10 s, chat and request a song with the keyboard alone',
 
   // Chat: "/" puts the cursor in the box; Enter sends; Space typed there is text, not pause.
   await page.keyboard.press('/');
-  expect((await focused(page)).testId).toBe('chat-input');
+  // The focus moves after the next render (the phone's tab may have to open first): poll.
+  await expect.poll(async () => (await focused(page)).testId).toBe('chat-input');
   await page.keyboard.type('hello from the keyboard');
   await expect(page.getByTestId('chat-input')).toHaveValue('hello from the keyboard');
   await expect(page.getByTestId('play-pause-button')).toHaveAttribute('data-state', 'playing');

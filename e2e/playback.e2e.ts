@@ -130,6 +130,7 @@ test('a song that ends gives way to the next everywhere, once', async ({ browser
 test('a late joiner starts at the right position, in step with the others', async ({ browser }) => {
   const roomId = await newRoom();
   const early = [await listener(browser, roomId, 'Ada'), await listener(browser, roomId, 'Bob')];
+  const clickedAt = Date.now();
   await early[0]!.getByTestId('playlist-item').filter({ hasText: THIRTY.title }).click();
   await everyone(early, (page) => expect(state(page)).toHaveAttribute('data-state', 'playing'));
   await early[0]!.waitForTimeout(4000);
@@ -139,7 +140,9 @@ test('a late joiner starts at the right position, in step with the others', asyn
   await expect.poll(async () => (await audioStarts(late)).length).toBeGreaterThan(0);
   const [start] = await audioStarts(late);
   expect(start!.offset).toBeGreaterThan(3.5); // joined the song in progress, not from the top
-  expect(start!.offset).toBeLessThan(8);
+  // Not ahead of the song: it has played at most since the click, plus the short scheduling lead.
+  // (How long the join took depends on the machine's load; the exact skew is the sync bench's job.)
+  expect(start!.offset).toBeLessThan((Date.now() - clickedAt) / 1000 + 1.5);
   await closeAll([...early, late]);
 });
 

@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { JoinResult, Song } from '@musync/protocol';
-import { Redis } from 'ioredis';
 import { io } from 'socket.io-client';
 
-import { freePort, startMusync, stopper, type ServerProcess } from '../../e2e/fixtures/server-process.js';
+import { RedisProcess, startMusync, type ServerProcess } from '../../e2e/fixtures/server-process.js';
 import { request, type TestClient } from './harness.js';
 
 /**
@@ -79,57 +77,6 @@ export class Cluster {
     await Promise.all(this.nodes.map((node) => node.stop()));
     await this.redis.stop();
     await rm(this.dir, { recursive: true, force: true });
-  }
-}
-
-/** A redis-server child process with append-only persistence in `dir`; restartable on the same port and files. */
-export class RedisProcess {
-  private child: ChildProcess | null = null;
-
-  private constructor(
-    readonly port: number,
-    readonly dir: string,
-  ) {}
-
-  static async start(dir: string): Promise<RedisProcess> {
-    const redis = new RedisProcess(await freePort(), dir);
-    await redis.resume();
-    return redis;
-  }
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  /** Starts (again) on the same port, directory and AOF files. */
-  async resume(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir];
-    const child = spawn('redis-server', [...args, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
-    this.child = child;
-    const probe = new Redis(this.port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: 0 });
-    probe.on('error', () => undefined);
-    const deadline = Date.now() + 10_000;
-    try {
-      for (;;) {
-        if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode})`);
-        const pong = await probe.connect().then(
-          () => probe.ping(),
-          () => null,
-        );
-        if (pong === 'PONG') return;
-        if (Date.now() > deadline) throw new Error('redis-server did not come up');
-        probe.disconnect();
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    } finally {
-      probe.disconnect();
-    }
-  }
-
-  /** SIGTERM: redis-server flushes its AOF and exits. */
-  async stop(): Promise<void> {
-    if (this.child) await stopper(this.child)();
-    this.child = null;
   }
 }
 

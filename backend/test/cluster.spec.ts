@@ -49,6 +49,29 @@ describe('scaled mode: two nodes on one Redis serve one room', () => {
     expect(await adaPlaying).toEqual(await bobPlaying);
   });
 
+  it('an admin claimed on A and a passcode set on A hold for joins on B (the state lives in Redis)', async () => {
+    const env = { ADMIN_PASSWORD: 'correct horse battery' };
+    const [a, b] = [await cluster.startNode(env), await cluster.startNode(env)];
+    const ada = await cluster.enter(a!, 'Ada');
+    expect(ada.joined.presence.adminId).toBeNull();
+    expect(await request(ada.client, 'admin:claim', { password: 'correct horse battery' })).toMatchObject({ ok: true });
+    expect(await request(ada.client, 'room:configure', { passcode: 'open sesame' })).toMatchObject({ ok: true });
+
+    const cy = await cluster.connect(b!);
+    expect(await request(cy, 'room:join', { roomId: 'lobby', username: 'Cy' })).toMatchObject({
+      ok: false,
+      error: { code: 'PASSCODE_REQUIRED' },
+    });
+    const joined = await request(cy, 'room:join', { roomId: 'lobby', username: 'Cy', passcode: 'open sesame' });
+    expect(joined).toMatchObject({
+      ok: true,
+      adminClaimable: true,
+      settings: { hasPasscode: true },
+      presence: { adminId: ada.joined.memberId },
+    });
+    expect(JSON.stringify(joined)).not.toContain('open sesame');
+  });
+
   it('play on A and pause on B a millisecond apart end in one consistent state everywhere', async () => {
     const [a, b] = [await cluster.startNode(), await cluster.startNode()];
     const ada = await cluster.enter(a!, 'Ada');

@@ -1,5 +1,6 @@
 import {
   AddLocalSongSchema,
+  AdminClaimSchema,
   ChatSendSchema,
   CopiesReportSchema,
   ControlSchema,
@@ -40,8 +41,9 @@ const UPLOAD_ID = '7b0c3f5e-2d7a-4c1e-9f3a-1a2b3c4d5e6f';
  * here until it is fuzzed too.
  */
 const EVENTS = {
-  'room:join': { schema: JoinRequestSchema, valid: { roomId: 'fuzz', username: 'Zed' } },
-  'room:configure': { schema: SettingsSchema, valid: { control: 'everyone' } },
+  'room:join': { schema: JoinRequestSchema, valid: { roomId: 'fuzz', username: 'Zed', passcode: 'x' } },
+  'room:configure': { schema: SettingsSchema, valid: { control: 'everyone', passcode: 'open sesame' } },
+  'admin:claim': { schema: AdminClaimSchema, valid: { password: 'correct horse' } },
   'time:ping': { schema: TimePingSchema, valid: { t0: 1 } },
   'sync:report': { schema: SyncReportSchema, valid: { rtt: 10, latencyMs: 5, errorMs: null } },
   'playback:play': { schema: ControlSchema, valid: {} },

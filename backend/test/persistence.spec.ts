@@ -39,7 +39,7 @@ describe('a restart keeps what the room built (embedded default, DATA_DIR)', () 
       expect(after.playlist.map((s) => s.id)).toEqual(['one', 'two', 'three', localSongId('e'.repeat(64))]);
       expect(after.playlist[0]).toEqual(songs[0]);
       expect(after.playlist[3]).toEqual(own.ok ? own['song'] : 'not added');
-      expect(after.settings).toEqual({ control: 'admin', skipThreshold: 'majority', addSongs: 'everyone', waitForCopies: true });
+      expect(after.settings).toEqual({ control: 'admin', skipThreshold: 'majority', addSongs: 'everyone', waitForCopies: true, hasPasscode: false });
       expect(after.playback).toMatchObject({ songId: 'two', status: 'paused' });
     } finally {
       await second.stop();
@@ -63,7 +63,7 @@ describe('a restart keeps what the room built (embedded default, DATA_DIR)', () 
     const second = await RunningServer.start({}, dataDir);
     try {
       const after = await enter(second, 'Later');
-      expect(after.joined.settings).toEqual({ control: 'everyone', skipThreshold: 3, addSongs: 'admin', waitForCopies: false });
+      expect(after.joined.settings).toEqual({ control: 'everyone', skipThreshold: 3, addSongs: 'admin', waitForCopies: false, hasPasscode: false });
       expect(after.joined.requests).toEqual(before.joined.requests);
       expect(after.joined.requests.map((r) => [r.title, r.status, r.voterIds])).toEqual([
         ['Ceremony', 'pending', [ada.joined.personId]],
@@ -130,7 +130,7 @@ describe('a restart keeps what the room built (embedded default, DATA_DIR)', () 
     try {
       const { joined } = await enter(second, 'Ada');
       expect(joined.playlist).toEqual(songs);
-      expect(joined.settings).toEqual({ control: 'admin', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false });
+      expect(joined.settings).toEqual({ control: 'admin', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false, hasPasscode: false });
       expect(joined.playback).toMatchObject({ songId: 'two', position: 12, status: 'paused' });
       expect(joined.requests).toEqual([]);
       expect(joined.chat.map((l) => (l.kind === 'notice' ? l.notice.type : l.kind))).toEqual(['joined', 'admin']);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+
+import { freePort } from '../../e2e/fixtures/server-process.js';
 
 /** The built server (`npm run serve`'s entry point); tests that run it need `npm run build` first. */
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -13,14 +14,6 @@ export interface ServerProcess {
   stdout(): string;
   /** Resolves with the exit code (null when killed by a signal). */
   readonly exited: Promise<number | null>;
-}
-
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 /** Starts the built server with `DATA_DIR=dataDir` and `env`; resolves once it answers /api/health. */

@@ -40,7 +40,9 @@ describe('graceful shutdown and crashes (the built server as a process)', () => 
     expect((await request(ada.client, 'chat:send', { text: 'before the restart' })).ok).toBe(true);
     expect((await request(ada.client, 'playback:play', {})).ok).toBe(true);
 
-    const bytes = wav(20, { title: 'Half way' });
+    // Longer than what goes up before and during the signal, so a part is left to resume.
+    const bytes = wav(80, { title: 'Half way' });
+    expect(bytes.length).toBeGreaterThan(12 * CHUNK_SIZE);
     const hash = sha256(bytes);
     const started = await request(ada.client, 'upload:start', { name: 'half.wav', size: bytes.length, sha256: hash });
     const uploadId = (started as unknown as { uploadId: string }).uploadId;

@@ -69,9 +69,9 @@ describe('vote to skip with three people over real sockets', () => {
     const skipSeen = nextEvent(cy, 'skip:updated', (s) => s.needed === null);
     expect(await request(ada, 'room:configure', { skipThreshold: 'off' })).toEqual({
       ok: true,
-      settings: { control: 'everyone', skipThreshold: 'off', addSongs: 'admin', waitForCopies: false },
+      settings: { control: 'everyone', skipThreshold: 'off', addSongs: 'admin', waitForCopies: false, hasPasscode: false },
     });
-    expect(await settingsSeen).toEqual({ control: 'everyone', skipThreshold: 'off', addSongs: 'admin', waitForCopies: false });
+    expect(await settingsSeen).toEqual({ control: 'everyone', skipThreshold: 'off', addSongs: 'admin', waitForCopies: false, hasPasscode: false });
     expect(await skipSeen).toEqual({ songId: 'one', voterIds: [], needed: null });
     expect(await request(bob, 'playback:vote-skip', { songId: 'one' })).toEqual(refusedWith(ErrorCode.VOTE_SKIP_OFF));
 

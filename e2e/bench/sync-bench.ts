@@ -27,8 +27,7 @@ import { chromium, type Browser } from 'playwright-core';
 
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts';
 import { clickTrackWav } from '../fixtures/click-track.ts';
-import { startRedis } from '../fixtures/redis-process.ts';
-import { startMusync, type ServerProcess } from '../fixtures/server-process.ts';
+import { startMusync, startRedis } from '../fixtures/server-process.ts';
 import { cleanups, runBench } from './bench-run.ts';
 import { calibrate, type Calibration } from './calibration.ts';
 import type { LinkProfile } from './delay-proxy.ts';
@@ -136,13 +135,14 @@ function describeTopology({ nodes, skewMs }: Topology): string {
  */
 async function startTopology(mediaDir: string, { nodes, skewMs }: Topology): Promise<{ ports: number[]; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'musync-bench-nodes-'));
-  const started: ServerProcess[] = [];
+  const started: { stop(): Promise<void> }[] = [];
   const stop = async (): Promise<void> => {
     for (const server of [...started].reverse()) await server.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   cleanups.push(stop);
   const env: Record<string, string> = { TEST_MEDIA_DIR: mediaDir };
+  const nodePorts: number[] = [];
   if (nodes > 1) {
     mkdirSync(join(dir, 'redis'));
     const redis = await startRedis(join(dir, 'redis'));
@@ -151,9 +151,11 @@ async function startTopology(mediaDir: string, { nodes, skewMs }: Topology): Pro
   }
   for (let node = 0; node < nodes; node++) {
     const nodeEnv = node > 0 && skewMs !== 0 ? { ...env, TEST_CLOCK_SKEW_MS: String(skewMs) } : env;
-    started.push(await startMusync(join(dir, 'data'), { entry: 'testing', env: nodeEnv }));
+    const server = await startMusync(join(dir, 'data'), { entry: 'testing', env: nodeEnv });
+    started.push(server);
+    nodePorts.push(server.port);
   }
-  return { ports: started.slice(nodes > 1 ? 1 : 0).map((p) => p.port), stop };
+  return { ports: nodePorts, stop };
 }
 
 function machine(browser: Browser): string {

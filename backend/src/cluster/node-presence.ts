@@ -108,7 +108,7 @@ export class NodePresence implements OnApplicationBootstrap, BeforeApplicationSh
       for (const roomId of await redis.smembers(keys.nodeRooms(nodeId))) {
         for (const memberId of await store.membersOn(roomId, nodeId)) {
           // Grace 0: the chair's grace ran out while the node went undetected; its people rejoin as new members.
-          await this.rooms.run(roomId, { type: 'member:leave', graceMs: 0 }, { memberId }).catch(() => undefined);
+          await this.rooms.leave(roomId, memberId, 0).catch(() => undefined);
         }
         // Its members' round trips no longer count toward the room's lead.
         await this.rooms.run(roomId, { type: 'sync:lead', leadMs: LEAD_FLOOR_MS, source: nodeId }, 'system');

@@ -21,4 +21,15 @@ export class TokenBucket {
     this.tokens -= 1;
     return true;
   }
+
+  /** Whether the bucket has refilled to its capacity (nothing taken that still counts). */
+  isFull(now: number): boolean {
+    const elapsed = Math.max(0, now - this.updatedAt) / 1000;
+    return this.tokens + elapsed * this.perSecond >= this.capacity;
+  }
+
+  /** Returns a token taken for something that turned out not to count. */
+  giveBack(): void {
+    this.tokens = Math.min(this.capacity, this.tokens + 1);
+  }
 }

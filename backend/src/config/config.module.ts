@@ -9,6 +9,7 @@ export abstract class AppConfig implements Readonly<Config> {
   abstract readonly HOST: string;
   abstract readonly DATA_DIR: string;
   abstract readonly ADMIN_GRACE_MS: number;
+  abstract readonly ADMIN_PASSWORD?: string | undefined;
   abstract readonly UPLOAD_TTL_MS: number;
   abstract readonly MAX_UPLOAD_BYTES: number;
   abstract readonly DISK_RESERVE_BYTES: number;
@@ -48,6 +49,7 @@ export class AppConfigModule {
             HOST: config.get('HOST', { infer: true }),
             DATA_DIR: config.get('DATA_DIR', { infer: true }),
             ADMIN_GRACE_MS: config.get('ADMIN_GRACE_MS', { infer: true }),
+            ADMIN_PASSWORD: config.get('ADMIN_PASSWORD', { infer: true }),
             UPLOAD_TTL_MS: config.get('UPLOAD_TTL_MS', { infer: true }),
             MAX_UPLOAD_BYTES: config.get('MAX_UPLOAD_BYTES', { infer: true }),
             DISK_RESERVE_BYTES: config.get('DISK_RESERVE_BYTES', { infer: true }),

@@ -73,6 +73,12 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(name));
   });
 
+  it('reads ADMIN_PASSWORD, refusing one shorter than 8 characters, and treats an empty one as unset', () => {
+    expect(parseConfig({ ADMIN_PASSWORD: 'correct horse' }).ADMIN_PASSWORD).toBe('correct horse');
+    expect(parseConfig({ ADMIN_PASSWORD: '' }).ADMIN_PASSWORD).toBeUndefined();
+    expect(() => parseConfig({ ADMIN_PASSWORD: 'short' })).toThrow(/ADMIN_PASSWORD must be at least 8 characters/);
+  });
+
   it('reads PORT from the environment', () => {
     expect(parseConfig({ PORT: '9090' }).PORT).toBe(9090);
   });

@@ -1,4 +1,9 @@
-import { CHAT_HISTORY_DEFAULT, CHAT_RATE_MESSAGES_DEFAULT, CHAT_RATE_WINDOW_MS_DEFAULT } from '@musync/protocol';
+import {
+  ADMIN_PASSWORD_MAX_LENGTH,
+  CHAT_HISTORY_DEFAULT,
+  CHAT_RATE_MESSAGES_DEFAULT,
+  CHAT_RATE_WINDOW_MS_DEFAULT,
+} from '@musync/protocol';
 import * as z from 'zod';
 
 /**
@@ -20,6 +25,12 @@ export const ConfigSchema = z.object({
     .min(0, 'ADMIN_GRACE_MS cannot be negative')
     .max(600_000, 'ADMIN_GRACE_MS is at most 600000 (10 minutes)')
     .default(5000),
+  // Set: nobody is admin by arriving first; a member proves this password (admin:claim) to take the chair.
+  ADMIN_PASSWORD: z
+    .string()
+    .min(8, 'ADMIN_PASSWORD must be at least 8 characters')
+    .max(ADMIN_PASSWORD_MAX_LENGTH, `ADMIN_PASSWORD is at most ${ADMIN_PASSWORD_MAX_LENGTH} characters`)
+    .optional(),
   UPLOAD_TTL_MS: z.coerce
     .number({ error: 'UPLOAD_TTL_MS must be a number' })
     .int('UPLOAD_TTL_MS must be a whole number of milliseconds')

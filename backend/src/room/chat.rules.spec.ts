@@ -70,7 +70,7 @@ describe('notices in the chat', () => {
   });
 
   it('announces someone leaving', () => {
-    expect(noticesOf(run(room(['Ada', 'Bob']), { type: 'member:leave', graceMs: 0 }, member('bob')))).toEqual([
+    expect(noticesOf(run(room(['Ada', 'Bob']), { type: 'member:leave', graceMs: 0, adminRule: 'first-come' }, member('bob')))).toEqual([
       { type: 'left', name: 'Bob' },
     ]);
   });
@@ -78,18 +78,18 @@ describe('notices in the chat', () => {
   it('speaks of people, not tabs: a second tab of the same person neither joins nor leaves', () => {
     const twoTabs = run(room(['Ada', 'Bob']), joining('Bob'), member('bob-2'));
     expect(noticesOf(twoTabs)).toEqual([]);
-    expect(noticesOf(run(twoTabs.state, { type: 'member:leave', graceMs: 0 }, member('bob')))).toEqual([]);
+    expect(noticesOf(run(twoTabs.state, { type: 'member:leave', graceMs: 0, adminRule: 'first-come' }, member('bob')))).toEqual([]);
   });
 
   it('announces the admin promoted at once when the admin leaves without a grace period', () => {
-    expect(noticesOf(run(room(['Ada', 'Bob']), { type: 'member:leave', graceMs: 0 }, member('ada')))).toEqual([
+    expect(noticesOf(run(room(['Ada', 'Bob']), { type: 'member:leave', graceMs: 0, adminRule: 'first-come' }, member('ada')))).toEqual([
       { type: 'left', name: 'Ada' },
       { type: 'admin', name: 'Bob' },
     ]);
   });
 
   it('announces the admin promoted after the grace period, not the vacancy itself', () => {
-    const left = run(room(['Ada', 'Bob']), { type: 'member:leave', graceMs: 5000 }, member('ada'), 10_000);
+    const left = run(room(['Ada', 'Bob']), { type: 'member:leave', graceMs: 5000, adminRule: 'first-come' }, member('ada'), 10_000);
     expect(noticesOf(left)).toEqual([{ type: 'left', name: 'Ada' }]);
     const promoted = run(left.state, left.wakeups[0]!.command, 'system', 15_000);
     expect(noticesOf(promoted)).toEqual([{ type: 'admin', name: 'Bob' }]);
@@ -97,7 +97,7 @@ describe('notices in the chat', () => {
   });
 
   it('does not announce an admin who reloads and takes the chair back', () => {
-    const left = run(room(['Ada', 'Bob']), { type: 'member:leave', graceMs: 5000 }, member('ada'), 10_000);
+    const left = run(room(['Ada', 'Bob']), { type: 'member:leave', graceMs: 5000, adminRule: 'first-come' }, member('ada'), 10_000);
     const back = run(left.state, joining('Ada'), member('ada-2'), 11_000);
     expect(back.state.adminId).toBe('ada-2');
     expect(noticesOf(back)).toEqual([{ type: 'joined', name: 'Ada' }]);

@@ -1,7 +1,7 @@
 import { ErrorCode, LOCAL_SONGS_PER_ROOM, READY_BARRIER_MS, localSongId, type AddLocalSongRequest } from '@musync/protocol';
 
 import type { LocalSongsCommand } from './local-songs.rules.js';
-import { member, refusal, room, run, song } from './room.spec-kit.js';
+import { joining, member, refusal, room, run, song } from './room.spec-kit.js';
 import { snapshotOf, type RoomState } from './room.state.js';
 
 const NOW = 100_000;
@@ -83,7 +83,7 @@ describe('who holds a copy', () => {
 
   it('forgets a member’s copies when they leave, and a removed song’s entry', () => {
     const state = run(withLocalSong(), report(FP), member('bob')).state;
-    const left = run(state, { type: 'member:leave', graceMs: 0 }, member('bob'));
+    const left = run(state, { type: 'member:leave', graceMs: 0, adminRule: 'first-come' }, member('bob'));
     expect(left.state.copyHolders).toEqual({ ada: [FP] });
     expect(left.events).toContainEqual({ name: 'copies:updated', payload: { copies: { [LOCAL_ID]: ['ada'] } } });
     const removed = run(left.state, { type: 'playlist:remove', songId: LOCAL_ID }, member('ada'));
@@ -92,7 +92,7 @@ describe('who holds a copy', () => {
 
   it('is in the join snapshot', () => {
     const state = run(withLocalSong(), report(FP), member('cy')).state;
-    const joined = run(state, { type: 'member:join', name: 'Dee', token: null, personId: 'dee' }, member('dee'));
+    const joined = run(state, joining('Dee', { token: null, personId: 'dee' }), member('dee'));
     expect(snapshotOf(joined.state).copies).toEqual({ [LOCAL_ID]: ['ada', 'cy'] });
   });
 
@@ -138,7 +138,7 @@ describe('starting an own-copy song', () => {
     for (const who of ['ada', 'bob', 'cy']) state = run(state, ...ready(who), NOW + 10).state;
     expect(state.playback.status).toBe('loading');
 
-    expect(run(state, { type: 'member:leave', graceMs: 0 }, member('cy'), NOW + 20).state.playback.status).toBe('playing');
+    expect(run(state, { type: 'member:leave', graceMs: 0, adminRule: 'first-come' }, member('cy'), NOW + 20).state.playback.status).toBe('playing');
     const off = run(state, { type: 'room:configure', waitForCopies: false }, member('ada'), NOW + 20);
     expect(off.state.playback.status).toBe('playing');
   });

@@ -34,7 +34,7 @@ describe('MemoryRoomStore', () => {
     const store = new MemoryRoomStore(new ServerClock(), disk, parseConfig({}));
     await store.apply('talk', joining('Ada'), member('ada'));
     await store.apply('talk', { type: 'chat:send', text: 'anyone here?' }, member('ada'));
-    await store.apply('talk', { type: 'member:leave', graceMs: 0 }, member('ada'));
+    await store.apply('talk', { type: 'member:leave', graceMs: 0, adminRule: 'first-come' }, member('ada'));
     expect(disk.files.size).toBe(0); // nothing written yet, and the room has left memory
 
     const back = store.apply('talk', joining('Bob'), member('bob'));
@@ -59,7 +59,7 @@ describe('MemoryRoomStore', () => {
     await store.apply('req', joining('Ada'), member('ada'));
     const ask = { type: 'requests:create', requestId: 'r1', title: 'Blue Monday', artist: null, note: null } as const;
     await store.apply('req', ask, member('ada'));
-    await store.apply('req', { type: 'member:leave', graceMs: 0 }, member('ada'));
+    await store.apply('req', { type: 'member:leave', graceMs: 0, adminRule: 'first-come' }, member('ada'));
     await store.flush();
     expect(disk.files.get('req')?.requests.map((r) => r.title)).toEqual(['Blue Monday']);
     expect((await store.get('req'))?.requests.map((r) => r.title)).toEqual(['Blue Monday']);

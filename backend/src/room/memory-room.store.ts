@@ -39,10 +39,10 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
     const before = this.rooms.get(roomId) ?? emptyRoom(roomId, this.config.CHAT_HISTORY);
     const result = apply(before, command, actor, this.clock.now());
     const { state } = result;
-    // A room with nobody and no songs leaves memory; what it said and asked for stays on disk.
-    if (state.members.length === 0 && state.playlist.length === 0) this.rooms.delete(roomId);
+    // A room with nobody, no songs and no chair held open leaves memory; what it said and asked for stays on disk.
+    if (state.members.length === 0 && state.playlist.length === 0 && !state.vacancy) this.rooms.delete(roomId);
     else this.rooms.set(roomId, state);
-    const durable = ['playlist', 'settings', 'playback', 'chat', 'requests'] as const;
+    const durable = ['playlist', 'settings', 'passcode', 'playback', 'chat', 'requests'] as const;
     if (durable.some((part) => state[part] !== before[part])) this.persist(roomId, state);
     return result;
   }
@@ -120,6 +120,7 @@ function durablePart(state: RoomState, now: number): PersistedRoom {
     format: 2,
     playlist: state.playlist,
     settings: state.settings,
+    passcode: state.passcode,
     playback: { songId: state.playback.songId, position },
     chat: state.chat,
     lineSeq: state.lineSeq,
@@ -134,6 +135,7 @@ export function restore(roomId: string, saved: PersistedRoom, now: number, chatH
     ...emptyRoom(roomId, chatHistory),
     playlist: saved.playlist,
     settings: saved.settings,
+    passcode: saved.passcode,
     playback: { songId, status: 'paused', position: songId ? saved.playback.position : 0, anchor: now, version: 0 },
     chat: keepHistory(saved.chat, chatHistory),
     lineSeq: saved.lineSeq,

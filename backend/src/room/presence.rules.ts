@@ -13,31 +13,53 @@ import {
   memberIdOf,
   presenceOf,
   requireAdmin,
+  requireMember,
   requireSystem,
+  settingsOf,
+  type AdminRule,
+  type MemberState,
   type RoomResult,
   type RoomState,
   type Rules,
   type Wakeup,
 } from './room.state.js';
+import { opens, type SealedSecret } from './secret.js';
 
 export type PresenceCommand =
-  /** `personId`: derived from the token by the service (see RoomService.join), or the member id without one. */
-  | { readonly type: 'member:join'; readonly name: string; readonly token: string | null; readonly personId: string }
+  | {
+      readonly type: 'member:join';
+      readonly name: string;
+      readonly token: string | null;
+      /** Derived from the token by the service (see RoomService.join), or the member id without one. */
+      readonly personId: string;
+      /** The passcode the joiner gave, if any. */
+      readonly passcode: string | null;
+      readonly adminRule: AdminRule;
+    }
   /** `graceMs`: how long a departing admin with a token keeps the chair open for a reload. */
-  | { readonly type: 'member:leave'; readonly graceMs: number }
+  | { readonly type: 'member:leave'; readonly graceMs: number; readonly adminRule: AdminRule }
   | { readonly type: 'admin:vacancy-expired'; readonly token: string }
+  /** `adminPassword`: the server's ADMIN_PASSWORD, sealed (null: the server has none). */
+  | { readonly type: 'admin:claim'; readonly password: string; readonly adminPassword: SealedSecret | null }
   | {
       readonly type: 'room:configure';
       readonly control?: ControlMode | undefined;
       readonly skipThreshold?: SkipThreshold | undefined;
       readonly addSongs?: AddSongsMode | undefined;
       readonly waitForCopies?: boolean | undefined;
+      /** Sealed by the service (a random salt is an effect); null takes the passcode away. */
+      readonly passcode?: SealedSecret | null | undefined;
     };
 
 /**
  * Admin election: the first member is admin. When the admin leaves, the
  * longest-present member is promoted, after a grace period in which the same
- * browser (same token) may come back and keep the chair.
+ * browser (same token) may come back and keep the chair. Under the 'password'
+ * rule only eligible members (who proved the admin password with `admin:claim`)
+ * are ever crowned or promoted; with none, the room has no admin until one claims.
+ *
+ * A room with a passcode admits only joiners who give it — or who are already
+ * in (another tab of a present person) or are the admin back within the grace.
  *
  * The chat hears of people, not connections: "joined" when a person's first
  * member arrives, "left" when their last one goes.
@@ -48,17 +70,23 @@ export const presenceRules: Rules<PresenceCommand> = {
     if (state.members.some((m) => m.id === id)) {
       throw new DomainError(ErrorCode.ALREADY_JOINED, 'You are already in this room.');
     }
+    const firstCome = command.adminRule === 'first-come';
+    // An open vacancy in a room everyone left holds the chair only where arriving first does not win it.
+    const open = state.vacancy && state.vacancy.until > now ? state.vacancy : null;
+    const vacancy = open && (state.members.length > 0 || !firstCome) ? open : null;
+    const returningAdmin = open !== null && command.token === open.token;
+    const samePerson = state.members.filter((m) => m.personId === command.personId);
+    const alreadyHere = samePerson.length > 0;
+    if (state.passcode && !alreadyHere && !returningAdmin) requirePasscode(state.passcode, command.passcode);
     const others = state.members.filter((m) => m.personId !== command.personId).map((m) => m.name);
     const name = uniqueName(command.name, others);
-    const arriving = { id, personId: command.personId, name, joinedAt: now, token: command.token };
+    const eligible = firstCome || returningAdmin || samePerson.some((m) => m.eligible);
+    const arriving = { id, personId: command.personId, name, joinedAt: now, token: command.token, eligible };
     const members = [...state.members, arriving];
-    const vacancy = state.vacancy && state.vacancy.until > now ? state.vacancy : null;
-    const returningAdmin = vacancy !== null && command.token === vacancy.token;
     // The returning admin takes the chair back; otherwise a room with no admin and
-    // no open vacancy crowns its arrival.
-    const adminId = returningAdmin ? id : (state.adminId ?? (vacancy ? null : id));
+    // no open vacancy crowns an eligible arrival.
+    const adminId = returningAdmin ? id : (state.adminId ?? (vacancy || !eligible ? null : id));
     const joined = withPresence({ ...state, members, adminId, vacancy: returningAdmin ? null : vacancy });
-    const alreadyHere = state.members.some((m) => m.personId === command.personId);
     return alreadyHere ? joined : withNotice(joined, { type: 'joined', name }, now);
   },
 
@@ -71,12 +99,14 @@ export const presenceRules: Rules<PresenceCommand> = {
     let next: RoomState = { ...state, members, readyIds };
     const wakeups: Wakeup[] = [];
     if (state.adminId === id) {
-      if (leaving.token && command.graceMs > 0 && members.length > 0) {
+      // Under the password rule the chair is kept even in an emptied room: nobody else may take it.
+      const keep = members.length > 0 || command.adminRule === 'password';
+      if (leaving.token && command.graceMs > 0 && keep) {
         const vacancy = { token: leaving.token, personId: leaving.personId, until: now + command.graceMs };
         next = { ...next, adminId: null, vacancy };
         wakeups.push({ at: vacancy.until, command: { type: 'admin:vacancy-expired', token: vacancy.token } });
       } else {
-        next = { ...next, adminId: members[0]?.id ?? null, vacancy: null };
+        next = { ...next, adminId: firstEligible(members), vacancy: null };
       }
     }
     // Someone still loading left: the rest may now all be ready.
@@ -93,7 +123,20 @@ export const presenceRules: Rules<PresenceCommand> = {
   'admin:vacancy-expired': (state, command, actor, now) => {
     requireSystem(actor, 'close the admin vacancy');
     if (state.vacancy?.token !== command.token || state.vacancy.until > now) return { state, events: [], wakeups: [] };
-    return withPresence({ ...state, adminId: state.members[0]?.id ?? null, vacancy: null });
+    return withPresence({ ...state, adminId: firstEligible(state.members), vacancy: null });
+  },
+
+  'admin:claim': (state, command, actor) => {
+    const claimer = requireMember(state, actor);
+    if (!command.adminPassword) {
+      throw new DomainError(ErrorCode.ADMIN_CLAIM_OFF, 'This server has no admin password: the first one here is admin.');
+    }
+    if (!opens(command.adminPassword, command.password)) {
+      throw new DomainError(ErrorCode.WRONG_PASSWORD, 'That is not the admin password.');
+    }
+    // The proof is the person's (their other tabs too), and the chair is theirs now.
+    const members = state.members.map((m) => (m.personId === claimer.personId ? { ...m, eligible: true } : m));
+    return withPresence({ ...state, members, adminId: claimer.id, vacancy: null });
   },
 
   'room:configure': (state, command, actor) => {
@@ -104,7 +147,9 @@ export const presenceRules: Rules<PresenceCommand> = {
       addSongs: command.addSongs ?? state.settings.addSongs,
       waitForCopies: command.waitForCopies ?? state.settings.waitForCopies,
     };
-    return { state: { ...state, settings }, events: [{ name: 'settings:updated', payload: settings }], wakeups: [] };
+    const passcode = command.passcode === undefined ? state.passcode : command.passcode;
+    const next = { ...state, settings, passcode };
+    return { state: next, events: [{ name: 'settings:updated', payload: settingsOf(next) }], wakeups: [] };
   },
 };
 
@@ -122,6 +167,16 @@ export function announceAdmin(before: RoomState, result: RoomResult, now: number
 /** The person holding the chair: the admin, or the one it is kept for during a vacancy. */
 function chairHolder(state: RoomState): string | null {
   return state.members.find((m) => m.id === state.adminId)?.personId ?? state.vacancy?.personId ?? null;
+}
+
+/** The longest-present member who may hold the chair, if any. */
+function firstEligible(members: readonly MemberState[]): string | null {
+  return members.find((m) => m.eligible)?.id ?? null;
+}
+
+function requirePasscode(passcode: SealedSecret, given: string | null): void {
+  if (given === null) throw new DomainError(ErrorCode.PASSCODE_REQUIRED, 'This room needs a passcode.');
+  if (!opens(passcode, given)) throw new DomainError(ErrorCode.WRONG_PASSCODE, 'That is not the room’s passcode.');
 }
 
 /**

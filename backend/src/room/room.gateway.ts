@@ -8,6 +8,7 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import {
+  AdminClaimSchema,
   ControlSchema,
   ErrorCode,
   JoinRequestSchema,
@@ -21,10 +22,12 @@ import {
   SyncReportSchema,
   TimePingSchema,
   VoteSkipSchema,
+  type AdminClaimRequest,
   type ControlRequest,
   type JoinRequest,
   type JoinResult,
   type PlaybackResult,
+  type Presence,
   type RoomSettings,
   type SeekRequest,
   type SelectRequest,
@@ -43,11 +46,12 @@ import { ServerClock } from '../clock/server-clock.js';
 import { RedisLink } from '../cluster/redis-link.js';
 import { AckInterceptor } from '../common/ack.interceptor.js';
 import { DomainError } from '../common/domain-error.js';
+import { GuessLimitInterceptor } from '../common/guess-limit.interceptor.js';
 import { payloadValidationPipe } from '../common/payload-validation.pipe.js';
 import { RateLimited, RateLimitInterceptor } from '../common/rate-limit.interceptor.js';
 import { SyncService } from '../sync/sync.service.js';
 import { RoomService } from './room.service.js';
-import type { RoomCommand } from './room.state.js';
+import { settingsOf, type RoomCommand } from './room.state.js';
 import { skipVotesOf } from './skip.rules.js';
 import { SocketBroadcaster } from './socket-broadcaster.js';
 import { sessionOf, type MusyncServer, type MusyncSocket } from './socket.types.js';
@@ -76,6 +80,7 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
   }
 
   @SubscribeMessage('room:join')
+  @UseInterceptors(GuessLimitInterceptor)
   async join(
     @ConnectedSocket() socket: MusyncSocket,
     @MessageBody({ schema: JoinRequestSchema }) request: JoinRequest,
@@ -86,7 +91,12 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
     // Join the broadcast room first so the joiner hears its own arrival too.
     await socket.join(request.roomId);
     try {
-      const result = await this.rooms.join(request.roomId, request.username, request.clientToken ?? null);
+      const result = await this.rooms.join(
+        request.roomId,
+        request.username,
+        request.clientToken ?? null,
+        request.passcode ?? null,
+      );
       socket.data.session = { roomId: request.roomId, memberId: result.memberId };
       return result;
     } catch (error) {
@@ -100,8 +110,17 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
     @ConnectedSocket() socket: MusyncSocket,
     @MessageBody({ schema: SettingsSchema }) request: SettingsRequest,
   ): Promise<{ settings: RoomSettings }> {
-    const state = await this.command(socket, { type: 'room:configure', ...request });
-    return { settings: state.settings };
+    const state = await this.rooms.configure(sessionOf(socket), request);
+    return { settings: settingsOf(state) };
+  }
+
+  @SubscribeMessage('admin:claim')
+  @UseInterceptors(GuessLimitInterceptor)
+  async claimAdmin(
+    @ConnectedSocket() socket: MusyncSocket,
+    @MessageBody({ schema: AdminClaimSchema }) request: AdminClaimRequest,
+  ): Promise<{ presence: Presence }> {
+    return { presence: await this.rooms.claimAdmin(sessionOf(socket), request.password) };
   }
 
   @SubscribeMessage('time:ping')

@@ -12,6 +12,7 @@ import { SyncService } from '../sync/sync.service.js';
 import { Broadcaster } from './broadcaster.js';
 import { MemoryRoomStore } from './memory-room.store.js';
 import { RoomGateway } from './room.gateway.js';
+import { GuessLimitInterceptor } from '../common/guess-limit.interceptor.js';
 import { RateLimitInterceptor } from '../common/rate-limit.interceptor.js';
 import { RoomService } from './room.service.js';
 import { RoomStore } from './room.store.js';
@@ -26,6 +27,7 @@ import { LocalWakeupLedger, WakeupLedger } from './wakeup-ledger.js';
     RoomService,
     RoomGateway,
     RateLimitInterceptor,
+    GuessLimitInterceptor,
     SocketBroadcaster,
     ClusterClock,
     NodePresence,

@@ -1,13 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { JoinResult } from '@musync/protocol';
+import type { JoinResult, Presence, SettingsRequest } from '@musync/protocol';
 
 import { ServerClock } from '../clock/server-clock.js';
 import { AppConfig } from '../config/config.module.js';
 import { Broadcaster } from './broadcaster.js';
 import { RoomStore } from './room.store.js';
-import { snapshotOf, type Actor, type RoomCommand, type RoomState } from './room.state.js';
+import { presenceOf, snapshotOf, type Actor, type AdminRule, type RoomCommand, type RoomState } from './room.state.js';
+import { seal, type SealedSecret } from './secret.js';
 import { WakeupLedger, type RoomWakeup } from './wakeup-ledger.js';
 
 /** Who is acting: a joined connection's room and member. */
@@ -24,8 +25,12 @@ export interface MemberRef {
 export class RoomService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RoomService.name);
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly running = new Set<Promise<RoomState>>();
   /** Set on shutdown: commands still finishing (disconnects) must not arm new timers. */
   private closed = false;
+  /** ADMIN_PASSWORD, kept only sealed (the reducer compares claims with it in constant time). */
+  private readonly adminPassword: SealedSecret | null;
+  private readonly adminRule: AdminRule;
 
   constructor(
     private readonly store: RoomStore,
@@ -33,22 +38,36 @@ export class RoomService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly clock: ServerClock,
     private readonly config: AppConfig,
     private readonly ledger: WakeupLedger,
-  ) {}
+  ) {
+    this.adminPassword = config.ADMIN_PASSWORD ? seal(config.ADMIN_PASSWORD) : null;
+    this.adminRule = this.adminPassword ? 'password' : 'first-come';
+  }
 
   onApplicationBootstrap(): void {
     this.ledger.watch((entry) => this.fire(entry));
   }
 
-  async join(roomId: string, name: string, token: string | null): Promise<JoinResult> {
+  async join(roomId: string, name: string, token: string | null, passcode: string | null): Promise<JoinResult> {
     const memberId = randomUUID();
     const personId = token ? personIdOf(token) : memberId;
-    const state = await this.run(roomId, { type: 'member:join', name, token, personId }, { memberId });
+    const join = { type: 'member:join', name, token, personId, passcode, adminRule: this.adminRule } as const;
+    const state = await this.run(roomId, join, { memberId });
     const joined = state.members.find((m) => m.id === memberId)?.name ?? name;
-    return { memberId, personId, name: joined, ...snapshotOf(state) };
+    return { memberId, personId, name: joined, adminClaimable: this.adminPassword !== null, ...snapshotOf(state) };
   }
 
-  async leave(roomId: string, memberId: string): Promise<void> {
-    await this.run(roomId, { type: 'member:leave', graceMs: this.config.ADMIN_GRACE_MS }, { memberId });
+  async leave(roomId: string, memberId: string, graceMs = this.config.ADMIN_GRACE_MS): Promise<void> {
+    await this.run(roomId, { type: 'member:leave', graceMs, adminRule: this.adminRule }, { memberId });
+  }
+
+  /** `admin:claim`: the reducer checks the password against ADMIN_PASSWORD and crowns the claimer. */
+  async claimAdmin(who: MemberRef, password: string): Promise<Presence> {
+    return presenceOf(await this.runAs(who, { type: 'admin:claim', password, adminPassword: this.adminPassword }));
+  }
+
+  /** `room:configure`: a new passcode is sealed here, so the reducer only ever sees it salted. */
+  configure(who: MemberRef, { passcode, ...settings }: SettingsRequest): Promise<RoomState> {
+    return this.runAs(who, { type: 'room:configure', ...settings, passcode: passcode === undefined || passcode === null ? passcode : seal(passcode) });
   }
 
   /** Applies a member's command. */
@@ -57,7 +76,23 @@ export class RoomService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Applies one command and returns the room as it is afterwards. */
-  async run(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomState> {
+  run(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomState> {
+    const running = this.apply(roomId, command, actor);
+    this.running.add(running);
+    const forget = (): boolean => this.running.delete(running);
+    running.then(forget, forget);
+    return running;
+  }
+
+  /**
+   * Resolves once no command is being applied (graceful shutdown: the leaves of
+   * drained connections are stored and told to the room before the store closes).
+   */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private async apply(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomState> {
     const { state, events, wakeups } = await this.store.apply(roomId, command, actor);
     if (events.length > 0) this.broadcaster.publish(roomId, events);
     for (const wakeup of wakeups) this.schedule({ roomId, wakeup });

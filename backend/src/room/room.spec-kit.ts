@@ -2,7 +2,7 @@ import type { Song } from '@musync/protocol';
 
 import { DomainError } from '../common/domain-error.js';
 import type { PresenceCommand } from './presence.rules.js';
-import { apply, emptyRoom, type Actor, type RoomCommand, type RoomResult, type RoomState } from './room.state.js';
+import { apply, emptyRoom, type Actor, type AdminRule, type RoomCommand, type RoomResult, type RoomState } from './room.state.js';
 
 /** Builders for reducer specs: a room with people and songs, and commands by name. */
 
@@ -12,11 +12,18 @@ export function song(id: string, duration = 180): Song {
 
 export const member = (id: string): Actor => ({ memberId: id });
 
-/** `name`'s join from their browser: token `token-of-<name>`, person `person-<name>` (lower-cased), unless given. */
-export function joining(name: string, who: { token?: string | null; personId?: string } = {}): PresenceCommand {
+/**
+ * `name`'s join from their browser: token `token-of-<name>`, person `person-<name>` (lower-cased),
+ * no passcode, the first-come rule, unless given.
+ */
+export function joining(
+  name: string,
+  who: { token?: string | null; personId?: string; passcode?: string; adminRule?: AdminRule } = {},
+): PresenceCommand {
   const key = name.toLowerCase();
   const token = who.token === undefined ? `token-of-${key}` : who.token;
-  return { type: 'member:join', name, token, personId: who.personId ?? `person-${key}` };
+  const { passcode = null, adminRule = 'first-come' } = who;
+  return { type: 'member:join', name, token, personId: who.personId ?? `person-${key}`, passcode, adminRule };
 }
 
 /** A room where `names` joined in order one second apart (ids are the lower-cased names), with `songs`. */

@@ -15,6 +15,7 @@ import {
 } from '@musync/protocol';
 
 import { DomainError } from '../common/domain-error.js';
+import type { SealedSecret } from './secret.js';
 import { chatRules, type ChatCommand } from './chat.rules.js';
 import { copiesOf, localSongsRules, settleCopies, type LocalSongsCommand } from './local-songs.rules.js';
 import { playbackRules, type PlaybackCommand } from './playback.rules.js';
@@ -40,7 +41,18 @@ export interface MemberState {
   readonly joinedAt: number;
   /** The browser's token: lets an admin who reloads keep the chair. Never broadcast. */
   readonly token: string | null;
+  /**
+   * May hold the chair: everyone under the first-come rule; with an admin
+   * password, only a member who proved it (or the admin back within the grace).
+   */
+  readonly eligible: boolean;
 }
+
+/** Who may become admin: the first-come rule, or only a member who proved the server's ADMIN_PASSWORD. */
+export type AdminRule = 'first-come' | 'password';
+
+/** The room's settings as kept; the wire's RoomSettings adds `hasPasscode` (settingsOf). */
+export type SettingsState = Omit<RoomSettings, 'hasPasscode'>;
 
 /** An admin who left recently and may come back (same token) before `until`. */
 export interface AdminVacancy {
@@ -59,7 +71,9 @@ export interface RoomState {
   readonly playback: Playback;
   /** Members who reported the current song loaded (the ready barrier). */
   readonly readyIds: readonly string[];
-  readonly settings: RoomSettings;
+  readonly settings: SettingsState;
+  /** The passcode joiners must give, sealed; null: anyone may join. Never broadcast. */
+  readonly passcode: SealedSecret | null;
   /** How far ahead changes are scheduled (ms); kept up to date by SyncService from measured delays. */
   readonly leadMs: number;
   /** The lead each node asked for (only those above the floor); `leadMs` is the largest. */
@@ -117,6 +131,7 @@ export function emptyRoom(roomId: string, chatHistory = CHAT_HISTORY_DEFAULT): R
     playback: { songId: null, status: 'paused', position: 0, anchor: 0, version: 0 },
     readyIds: [],
     settings: { control: 'everyone', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false },
+    passcode: null,
     leadMs: LEAD_FLOOR_MS,
     leads: {},
     chat: [],
@@ -168,12 +183,18 @@ export function snapshotOf(state: RoomState): RoomSnapshot {
     presence: presenceOf(state),
     playlist: state.playlist,
     playback: state.playback,
-    settings: state.settings,
+    settings: settingsOf(state),
     chat: state.chat,
     requests: sortRequests(state.requests),
     skip: skipVotesOf(state),
     copies: copiesOf(state),
   };
+}
+
+/** The settings as clients see them: whether there is a passcode, never the passcode. */
+export function settingsOf(state: RoomState): RoomSettings {
+  // Boolean(): a room stored in Redis before passcodes existed has no such field.
+  return { ...state.settings, hasPasscode: Boolean(state.passcode) };
 }
 
 export function unchanged(state: RoomState): RoomResult {

@@ -120,14 +120,14 @@ describe('vote to skip: reaching the threshold', () => {
 
   it('skips when someone leaves and the rest now reach the majority', () => {
     const voted = votes(playing(['Ada', 'Bob', 'Cy', 'Dee']), 'a', ['bob', 'cy']).state; // 2 of the 3 needed
-    const left = run(voted, { type: 'member:leave', graceMs: 0 }, member('dee'));
+    const left = run(voted, { type: 'member:leave', graceMs: 0, adminRule: 'first-come' }, member('dee'));
     expect(left.state.playback.songId).toBe('b');
     expect(left.state.chat.at(-1)).toMatchObject({ notice: { type: 'skipped', votes: 2 } });
   });
 
   it('drops the vote of someone who left, and does not skip on it', () => {
     const voted = votes(playing(['Ada', 'Bob', 'Cy']), 'a', ['bob']).state;
-    const left = run(voted, { type: 'member:leave', graceMs: 0 }, member('bob'));
+    const left = run(voted, { type: 'member:leave', graceMs: 0, adminRule: 'first-come' }, member('bob'));
     expect(left.state.playback.songId).toBe('a');
     expect(skipUpdates(left)).toEqual([{ songId: 'a', voterIds: [], needed: 2 }]);
   });

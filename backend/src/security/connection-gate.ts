@@ -25,6 +25,8 @@ export class ConnectionGate {
   private readonly live = new Map<string, number>();
   private readonly open = new Set<EngineSocket>();
   private draining = false;
+  /** Resolves drain()'s promise once the last open connection has closed. */
+  private emptied: (() => void) | null = null;
 
   constructor(private readonly config: AppConfig) {}
 
@@ -32,10 +34,14 @@ export class ConnectionGate {
    * Shutdown: refuses new connections and closes the open ones at the transport,
    * without Socket.IO's "server disconnect", so clients reconnect by themselves,
    * to whichever instance is up (another node, or this one restarted).
+   * Resolves when every connection has closed (and its disconnect has begun).
    */
-  drain(): void {
+  drain(): Promise<void> {
     this.draining = true;
+    const emptied = new Promise<void>((resolve) => (this.emptied = resolve));
     for (const socket of this.open) socket.close();
+    if (this.open.size === 0) this.emptied?.();
+    return emptied;
   }
 
   /** The refusal for this handshake, or null to let it in. */
@@ -62,6 +68,7 @@ export class ConnectionGate {
 
   closed(socket: EngineSocket): void {
     this.open.delete(socket);
+    if (this.draining && this.open.size === 0) this.emptied?.();
     const address = this.addressOf(socket.request);
     const count = (this.live.get(address) ?? 1) - 1;
     if (count <= 0) this.live.delete(address);

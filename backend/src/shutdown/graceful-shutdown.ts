@@ -1,10 +1,11 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 
+import { RoomService } from '../room/room.service.js';
 import { ConnectionGate } from '../security/connection-gate.js';
 
 /**
  * SIGTERM / SIGINT: refuse new connections and close the open ones so clients
- * reconnect elsewhere (ConnectionGate.drain), then close the app: uploads park
+ * reconnect elsewhere (ConnectionGate.drain), let their leaves finish, then close the app: uploads park
  * their chunks on disk (UploadService waits for each file's queued writes, and an
  * interrupted upload resumes from the bytes on disk), room state is flushed
  * (MemoryRoomStore), the HTTP server stops. Past `timeoutMs` the process exits
@@ -21,8 +22,7 @@ export function exitGracefullyOnSignals(app: INestApplication, timeoutMs: number
       logger.error(`still not closed after ${timeoutMs} ms; exiting now`);
       process.exit(1);
     }, timeoutMs).unref();
-    app.get(ConnectionGate).drain();
-    app.close().then(
+    drainThenClose(app, timeoutMs / 2).then(
       () => {
         logger.log('closed cleanly');
         process.exit(0);
@@ -35,4 +35,20 @@ export function exitGracefullyOnSignals(app: INestApplication, timeoutMs: number
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+}
+
+/**
+ * Closes every connection, waits (at most `drainMs`) until they are gone and
+ * the room commands their disconnects started (leaves) are stored and told to
+ * the room, then closes the app. In scaled mode that order matters: the Redis
+ * link closes with the app, so a leave still running then would never reach
+ * the other nodes' listeners.
+ */
+async function drainThenClose(app: INestApplication, drainMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs)));
+  await Promise.race([app.get(ConnectionGate).drain(), bound]);
+  await Promise.race([app.get(RoomService).settled(), bound]);
+  clearTimeout(timer);
+  await app.close();
 }

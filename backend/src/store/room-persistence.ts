@@ -2,17 +2,12 @@ import { mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  SkipThresholdSchema,
-  SongSchema,
-  type ChatLine,
-  type RoomSettings,
-  type Song,
-  type SongRequest,
-} from '@musync/protocol';
+import { SkipThresholdSchema, SongSchema, type ChatLine, type Song, type SongRequest } from '@musync/protocol';
 import * as z from 'zod';
 
 import { AppConfig } from '../config/config.module.js';
+import type { SettingsState } from '../room/room.state.js';
+import type { SealedSecret } from '../room/secret.js';
 import { readIfExists, writeFileAtomic } from './atomic-file.js';
 
 /**
@@ -24,7 +19,9 @@ import { readIfExists, writeFileAtomic } from './atomic-file.js';
 export interface PersistedRoom {
   readonly format: 2;
   readonly playlist: readonly Song[];
-  readonly settings: RoomSettings;
+  readonly settings: SettingsState;
+  /** The passcode joiners must give, as a salted SHA-256 (never the passcode itself). */
+  readonly passcode: SealedSecret | null;
   readonly playback: { readonly songId: string | null; readonly position: number };
   readonly chat: readonly ChatLine[];
   /** The number of the last chat line, so ids go on counting after a restart. */
@@ -81,6 +78,7 @@ const PersistedRoomSchema = z.discriminatedUnion('format', [
         ...v1,
         format: 2,
         settings: { ...DEFAULT_OWN_COPY_SETTINGS, control: v1.settings.control, skipThreshold: 'majority' },
+        passcode: null,
         chat: [],
         lineSeq: 0,
         requests: [],
@@ -96,6 +94,11 @@ const PersistedRoomSchema = z.discriminatedUnion('format', [
       addSongs: Control.default(DEFAULT_OWN_COPY_SETTINGS.addSongs),
       waitForCopies: z.boolean().default(DEFAULT_OWN_COPY_SETTINGS.waitForCopies),
     }),
+    // Passcodes came later within format 2: a file without one has none.
+    passcode: z
+      .object({ salt: z.string().regex(/^[0-9a-f]{32}$/), digest: z.string().regex(/^[0-9a-f]{64}$/) })
+      .nullable()
+      .default(null),
     playback: PlaybackPoint,
     chat: z.array(ChatLineSchema),
     lineSeq: z.number().int().nonnegative(),

@@ -24,8 +24,7 @@ import { fileURLToPath } from 'node:url';
 
 import { io } from 'socket.io-client';
 
-import { startRedis } from '../../fixtures/redis-process.ts';
-import { startMusync, startPortPrinter, type ServerProcess } from '../../fixtures/server-process.ts';
+import { startMusync, startPortPrinter, startRedis, type ServerProcess } from '../../fixtures/server-process.ts';
 import { cleanups, positiveInteger, runBench } from '../bench-run.ts';
 import { percentile } from '../click-skew.ts';
 import { ProcessWatch, rssMiB } from '../upload/process-watch.ts';

@@ -56,6 +56,14 @@ export const ErrorCode = {
   VOTE_SKIP_OFF: 'VOTE_SKIP_OFF',
   /** The room's playlist holds as many own-copy songs as it may (LOCAL_SONGS_PER_ROOM). */
   TOO_MANY_SONGS: 'TOO_MANY_SONGS',
+  /** `admin:claim` with a password that is not the server's ADMIN_PASSWORD; nothing changed. */
+  WRONG_PASSWORD: 'WRONG_PASSWORD',
+  /** `admin:claim` on a server without ADMIN_PASSWORD: the first member is admin there. */
+  ADMIN_CLAIM_OFF: 'ADMIN_CLAIM_OFF',
+  /** The room has a passcode and the join named none. */
+  PASSCODE_REQUIRED: 'PASSCODE_REQUIRED',
+  /** The join's passcode is not the room's. */
+  WRONG_PASSCODE: 'WRONG_PASSCODE',
   /** An unexpected server fault; the server logged it with a correlation id. */
   INTERNAL: 'INTERNAL',
 } as const;

@@ -1,4 +1,5 @@
 import type { ChatLine, ChatSendRequest, ChatSendResult } from './chat.js';
+import type { AdminClaimRequest } from './access.js';
 import type { AckCallback } from './errors.js';
 import type { AddLocalSongRequest, AddLocalSongResult, CopiesReport, LocalCopies } from './local-songs.js';
 import type {
@@ -43,6 +44,8 @@ import type {
 export interface ClientToServerEvents {
   'room:join': (request: JoinRequest, ack: AckCallback<JoinResult>) => void;
   'room:configure': (request: SettingsRequest, ack: AckCallback<{ settings: RoomSettings }>) => void;
+  /** Proves the server's ADMIN_PASSWORD: the sender becomes the room's admin (and may be promoted later). */
+  'admin:claim': (request: AdminClaimRequest, ack: AckCallback<{ presence: Presence }>) => void;
   'time:ping': (ping: TimePing, ack: AckCallback<TimePong>) => void;
   /** The client's measured round trip and playback error, for the adaptive lead and the room's view. */
   'sync:report': (report: SyncReport, ack: AckCallback) => void;

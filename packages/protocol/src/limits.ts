@@ -116,3 +116,17 @@ export const LOCAL_SONG_TAG_MAX_LENGTH = 200;
  * TOO_MANY_SONGS. Together with the playback-button rate limit this bounds a flood.
  */
 export const LOCAL_SONGS_PER_ROOM = 200;
+
+/** A room passcode (set by the admin): at most this many characters. */
+export const PASSCODE_MAX_LENGTH = 64;
+
+/** The server's ADMIN_PASSWORD: at least 8 characters (config), at most this many. */
+export const ADMIN_PASSWORD_MAX_LENGTH = 256;
+
+/**
+ * Wrong guesses of the admin password or a room passcode per client address:
+ * SECRET_GUESS_BURST at once, then one more every SECRET_GUESS_REFILL_MS — a
+ * brute force gets ~1 440 guesses a day per address.
+ */
+export const SECRET_GUESS_BURST = 5;
+export const SECRET_GUESS_REFILL_MS = 60_000;

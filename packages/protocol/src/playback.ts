@@ -1,6 +1,7 @@
 import * as z from 'zod';
 
 import { SKIP_MAX_SECONDS, SKIP_THRESHOLD_MAX } from './limits.js';
+import { PasscodeSchema } from './access.js';
 import { SongSourceSchema } from './local-songs.js';
 
 /** A song in a room's playlist, as every client sees it. */
@@ -58,6 +59,8 @@ export interface RoomSettings {
   readonly addSongs: AddSongsMode;
   /** An own-copy song waits to start until everyone present holds a copy; off by default (nobody waits). */
   readonly waitForCopies: boolean;
+  /** The room asks joiners for a passcode (the passcode itself is never sent). */
+  readonly hasPasscode: boolean;
 }
 
 /** The vote to skip the current song; reset on every song change. */
@@ -125,6 +128,8 @@ export const SettingsSchema = z
     skipThreshold: SkipThresholdSchema.optional(),
     addSongs: z.enum(['everyone', 'admin']).optional(),
     waitForCopies: z.boolean().optional(),
+    /** A passcode new joiners must give; null takes it away. Members already in stay. */
+    passcode: PasscodeSchema.nullable().optional(),
   })
   .refine((s) => Object.values(s).some((value) => value !== undefined), 'name at least one setting');
 export type SettingsRequest = z.infer<typeof SettingsSchema>;

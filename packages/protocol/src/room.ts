@@ -6,6 +6,7 @@ import {
   ROOM_ID_PATTERN,
   USERNAME_MAX_LENGTH,
 } from './limits.js';
+import { PasscodeSchema } from './access.js';
 import type { ChatLine } from './chat.js';
 import type { LocalCopies } from './local-songs.js';
 import type { Playback, RoomSettings, SkipVotes, Song } from './playback.js';
@@ -33,6 +34,8 @@ export const JoinRequestSchema = z.strictObject({
   roomId: RoomIdSchema,
   username: UsernameSchema,
   clientToken: z.string().regex(CLIENT_TOKEN_PATTERN, 'client token is malformed').optional(),
+  /** The room's passcode, if it has one (the refusal PASSCODE_REQUIRED says so). */
+  passcode: PasscodeSchema.optional(),
 });
 export type JoinRequest = z.infer<typeof JoinRequestSchema>;
 
@@ -76,4 +79,9 @@ export interface JoinResult extends RoomSnapshot {
   readonly personId: string;
   /** The name this member goes by: the one asked for, or with a number added when it was taken. */
   readonly name: string;
+  /**
+   * The server has an ADMIN_PASSWORD: nobody is admin by arriving first, and
+   * `admin:claim` with that password makes a member the admin.
+   */
+  readonly adminClaimable: boolean;
 }

@@ -73,6 +73,7 @@ describe('AudioEngine', () => {
         memberId: 'm-ada',
         personId: 'p-ada',
         name: 'Ada',
+        adminClaimable: false,
         presence: { roomId: 'lobby', members: [{ id: 'm-ada', personId: 'p-ada', name: 'Ada', joinedAt: 1 }], adminId: 'm-ada' },
         playlist,
         playback: current,

@@ -76,7 +76,7 @@ describe('OwnCopies', () => {
   it('lets the admin add, and everyone once the room allows it', async () => {
     await join({ me: ADA, admin: GRACE });
     expect(copies.canAdd()).toBe(false);
-    socket.broadcast('settings:updated', { control: 'everyone', skipThreshold: 'majority', addSongs: 'everyone', waitForCopies: false });
+    socket.broadcast('settings:updated', { control: 'everyone', skipThreshold: 'majority', addSongs: 'everyone', waitForCopies: false, hasPasscode: false });
     expect(copies.canAdd()).toBe(true);
   });
 

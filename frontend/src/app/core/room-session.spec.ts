@@ -160,6 +160,32 @@ describe('RoomSession', () => {
     expect(session.presence()).toEqual(presenceWith('Ada'));
   });
 
+  it('joins a passcode room again with the passcode after a reconnect, and keeps it nowhere else', async () => {
+    socket.serverAccepts();
+    socket.answer('room:join', (_, ack) => ack({ ...quietJoin('m-Ada', presenceWith('Ada')), adminClaimable: true }));
+    session.join('lobby', 'Ada', 'open sesame');
+    await settle();
+    expect(session.adminClaimable()).toBe(true);
+
+    socket.connectionLost();
+    socket.serverAccepts();
+    await settle();
+    expect(socket.sentPayloads('room:join').map((p) => (p as JoinRequest).passcode)).toEqual(['open sesame', 'open sesame']);
+    const stored = [...Object.values({ ...localStorage }), ...Object.values({ ...sessionStorage })];
+    expect(stored.join()).not.toContain('open sesame');
+  });
+
+  it('keeps the code of a refused join for the form (a passcode is needed)', async () => {
+    socket.serverAccepts();
+    socket.answer('room:join', (_, ack) =>
+      ack({ ok: false, error: { code: 'PASSCODE_REQUIRED', message: 'This room needs a passcode.' } }),
+    );
+    session.join('lobby', 'Ada');
+    await settle();
+    expect(session.joinErrorCode()).toBe('PASSCODE_REQUIRED');
+    expect(session.joined()).toBe(false);
+  });
+
   it('does not join on reconnect if it never joined', async () => {
     socket.serverAccepts();
     socket.connectionLost();
@@ -191,10 +217,11 @@ describe('RoomSession', () => {
           memberId: 'm-Ada',
           personId: 'p-Ada',
           name: 'Ada',
+          adminClaimable: false,
           presence: presenceWith('Ada'),
           playlist: [song('a'), song('b')],
           playback: playback(version),
-          settings: { control: 'admin', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false },
+          settings: { control: 'admin', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false, hasPasscode: false },
         }),
       );
       session.join('lobby', 'Ada');
@@ -205,17 +232,17 @@ describe('RoomSession', () => {
       await joinInto(7);
       expect(session.playlist().map((s) => s.id)).toEqual(['a', 'b']);
       expect(session.playback()).toEqual(playback(7));
-      expect(session.settings()).toEqual({ control: 'admin', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false });
+      expect(session.settings()).toEqual({ control: 'admin', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false, hasPasscode: false });
     });
 
     it('follows playlist, playback and settings broadcasts', async () => {
       await joinInto(7);
       socket.broadcast('playlist:updated', { songs: [song('b')] });
       socket.broadcast('playback:updated', playback(8, { status: 'paused', position: 3 }));
-      socket.broadcast('settings:updated', { control: 'everyone', skipThreshold: 3, addSongs: 'admin', waitForCopies: false });
+      socket.broadcast('settings:updated', { control: 'everyone', skipThreshold: 3, addSongs: 'admin', waitForCopies: false, hasPasscode: false });
       expect(session.playlist().map((s) => s.id)).toEqual(['b']);
       expect(session.playback()).toEqual(playback(8, { status: 'paused', position: 3 }));
-      expect(session.settings()).toEqual({ control: 'everyone', skipThreshold: 3, addSongs: 'admin', waitForCopies: false });
+      expect(session.settings()).toEqual({ control: 'everyone', skipThreshold: 3, addSongs: 'admin', waitForCopies: false, hasPasscode: false });
     });
 
     it('keeps the newer playback when an older one arrives late (a crossed ack)', async () => {

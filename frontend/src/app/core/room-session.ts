@@ -28,6 +28,8 @@ export const CHAT_LINES_KEPT = 200;
 interface JoinTarget {
   readonly roomId: string;
   readonly username: string;
+  /** Kept in memory only, so a reconnect can join again; never stored in the browser. */
+  readonly passcode?: string;
 }
 
 /**
@@ -51,6 +53,8 @@ export class RoomSession {
   private readonly _skip = signal<SkipVotes | null>(null);
   private readonly _copies = signal<LocalCopies>({});
   private readonly _joinError = signal<string | null>(null);
+  private readonly _joinErrorCode = signal<string | null>(null);
+  private readonly _adminClaimable = signal(false);
   private readonly _joining = signal(false);
   private readonly playbackChanges = new Subject<void>();
   /** The room this client means to be in; every new connection joins it again. */
@@ -78,6 +82,10 @@ export class RoomSession {
   readonly copies = this._copies.asReadonly();
   /** The message of the last refused join, for the place the user typed their name. */
   readonly joinError = this._joinError.asReadonly();
+  /** The code of the last refused join (PASSCODE_REQUIRED asks the form for a passcode). */
+  readonly joinErrorCode = this._joinErrorCode.asReadonly();
+  /** The server has an ADMIN_PASSWORD: nobody is admin by arriving first; a member claims it. */
+  readonly adminClaimable = this._adminClaimable.asReadonly();
   readonly joining = this._joining.asReadonly();
   readonly joined = computed(() => this._memberId() !== null);
   /** The name this browser last joined with, to prefill the prompt. */
@@ -142,10 +150,11 @@ export class RoomSession {
   }
 
   /** Joins now if connected, otherwise as soon as the connection is up. */
-  join(roomId: string, username: string): void {
+  join(roomId: string, username: string, passcode?: string): void {
     if (this._joining()) return;
-    this.target = { roomId, username };
+    this.target = passcode === undefined ? { roomId, username } : { roomId, username, passcode };
     this._joinError.set(null);
+    this._joinErrorCode.set(null);
     this._joining.set(true);
     if (this.socket.isConnected()) void this.send(this.target);
   }
@@ -159,6 +168,11 @@ export class RoomSession {
     if (!this.joined() || (current !== null && playback.version <= current.version)) return;
     this._playback.set(playback);
     this.playbackChanges.next();
+  }
+
+  /** Takes presence from a command's ack (an admin claim); the broadcast says the same. */
+  applyPresence(presence: Presence): void {
+    if (this.joined() && presence.roomId === this.target?.roomId) this._presence.set(presence);
   }
 
   applySettings(settings: RoomSettings): void {
@@ -193,6 +207,7 @@ export class RoomSession {
       this._memberId.set(result.memberId);
       this._personId.set(result.personId);
       this._name.set(result.name);
+      this._adminClaimable.set(result.adminClaimable);
       this.takeSnapshot(result);
       this._joining.set(false);
       writeSetting(USERNAME_KEY, target.username);
@@ -204,6 +219,7 @@ export class RoomSession {
       this.takeSnapshot(null);
       this._joining.set(false);
       this._joinError.set(result.error.message);
+      this._joinErrorCode.set(result.error.code);
     }
     // NOT_CONNECTED: the connection dropped first; the next connect sends the join again.
   }

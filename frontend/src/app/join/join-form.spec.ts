@@ -78,4 +78,61 @@ describe('JoinForm', () => {
     await render();
     expect(input().value).toBe('Grace');
   });
+
+  describe('a room with a passcode', () => {
+    const passcode = (): HTMLInputElement | null => root.querySelector<HTMLInputElement>('[data-testid="passcode-input"]');
+
+    /** The fake server: a room with passcode "open sesame". */
+    function passcodeRoom(): void {
+      socket.answer('room:join', (request, ack) => {
+        if (request.passcode === undefined) {
+          ack({ ok: false, error: { code: 'PASSCODE_REQUIRED', message: 'This room needs a passcode.' } });
+        } else if (request.passcode !== 'open sesame') {
+          ack({ ok: false, error: { code: 'WRONG_PASSCODE', message: 'That is not the room’s passcode.' } });
+        } else {
+          ack(quietJoin('m-1', { roomId: 'lobby', members: [], adminId: null }));
+        }
+      });
+    }
+
+    async function typePasscodeAndJoin(code: string): Promise<void> {
+      passcode()!.value = code;
+      passcode()!.dispatchEvent(new Event('input'));
+      button().click();
+      await fixture.whenStable();
+    }
+
+    it('asks for no passcode until the server says the room needs one', async () => {
+      passcodeRoom();
+      await render();
+      expect(passcode()).toBeNull();
+      await typeAndJoin('Ada');
+      expect(error()).toBe('This room needs a passcode.');
+      expect(passcode()).not.toBeNull();
+      expect(root.querySelector('label[for="passcode"]')?.textContent?.trim()).toBe('Room passcode');
+      expect(passcode()!.type).toBe('password');
+    });
+
+    it('shows the server’s refusal of a wrong passcode, then joins with the right one', async () => {
+      passcodeRoom();
+      await render();
+      await typeAndJoin('Ada');
+      await typePasscodeAndJoin('open sesame?');
+      expect(error()).toBe('That is not the room’s passcode.');
+      expect(passcode()!.getAttribute('aria-invalid')).toBe('true');
+      await typePasscodeAndJoin('open sesame');
+      expect(TestBed.inject(RoomSession).joined()).toBe(true);
+      expect(socket.sentPayloads('room:join').map((p) => p.passcode)).toEqual([undefined, 'open sesame?', 'open sesame']);
+    });
+
+    it('refuses an empty passcode without asking the server', async () => {
+      passcodeRoom();
+      await render();
+      await typeAndJoin('Ada');
+      button().click();
+      await fixture.whenStable();
+      expect(error()).toBe('passcode is empty');
+      expect(socket.sentPayloads('room:join')).toHaveLength(1);
+    });
+  });
 });

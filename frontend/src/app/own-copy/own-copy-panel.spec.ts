@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 
 import { LocalFileReader } from '../core/local-file';
-import { FakeSocket, provideFakeSocket } from '../testing/fake-socket';
+import { answerConfigure, FakeSocket, provideFakeSocket } from '../testing/fake-socket';
 import { ADA, GRACE, joinRoom, type RoomSetup } from '../testing/joined-room';
 import { bytesOf, fingerprintOf, ownCopySong } from '../testing/own-copy-song';
 import { Rendered } from '../testing/rendered';
@@ -51,7 +51,7 @@ describe('OwnCopyPanel', () => {
   it('hides adding from someone who is not the admin, until the room lets everyone', async () => {
     await render({ me: ADA, admin: GRACE });
     expect(view.byTestId('own-copy-panel')).toBeNull();
-    socket.broadcast('settings:updated', { control: 'everyone', skipThreshold: 'majority', addSongs: 'everyone', waitForCopies: false });
+    socket.broadcast('settings:updated', { control: 'everyone', skipThreshold: 'majority', addSongs: 'everyone', waitForCopies: false, hasPasscode: false });
     await view.stable();
     expect(view.byTestId('add-local-input')).not.toBeNull();
     expect(view.byTestId('setting-everyone-adds')).toBeNull(); // settings are the admin's
@@ -75,9 +75,7 @@ describe('OwnCopyPanel', () => {
 
   it('lets the admin let everyone add and make the room wait for copies', async () => {
     await render({ me: ADA, admin: ADA });
-    socket.answer('room:configure', (change, ack) =>
-      ack({ ok: true, settings: { control: 'everyone', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false, ...change } }),
-    );
+    answerConfigure(socket);
     const wait = view.byTestId<HTMLInputElement>('setting-wait-copies')!;
     wait.checked = true;
     wait.dispatchEvent(new Event('change'));

@@ -1,9 +1,11 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 
+import { AdminClaim } from './admin-claim';
 import { PeopleStore } from './people-store';
 
 @Component({
   selector: 'app-people-panel',
+  imports: [AdminClaim],
   templateUrl: './people-panel.html',
   styleUrl: './people-panel.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

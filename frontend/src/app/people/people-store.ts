@@ -2,11 +2,13 @@ import { Service, computed, inject } from '@angular/core';
 import { localSourceOf, type Song } from '@musync/protocol';
 
 import { RoomSession } from '../core/room-session';
+import { SocketClient } from '../core/socket-client';
 
-/** Who is in the room, in the order they joined. */
+/** Who is in the room, in the order they joined, and who is its admin (or claims to be). */
 @Service()
 export class PeopleStore {
   private readonly session = inject(RoomSession);
+  private readonly socket = inject(SocketClient);
 
   readonly members = computed(() =>
     [...(this.session.presence()?.members ?? [])].sort((a, b) => a.joinedAt - b.joinedAt || a.id.localeCompare(b.id)),
@@ -15,6 +17,16 @@ export class PeopleStore {
   readonly adminId = computed(() => this.session.presence()?.adminId ?? null);
   readonly meId = this.session.memberId;
   readonly isMeAdmin = computed(() => this.meId() !== null && this.meId() === this.adminId());
+  /** The server has an ADMIN_PASSWORD: the admin is whoever proved it, and anyone may try. */
+  readonly adminClaimable = this.session.adminClaimable;
+
+  /** Claims the chair with the server's admin password; resolves with the refusal's message, or null. */
+  async claimAdmin(password: string): Promise<string | null> {
+    const result = await this.socket.request('admin:claim', { password });
+    if (!result.ok) return result.error.message;
+    this.session.applyPresence(result.presence);
+    return null;
+  }
   /** The own-copy song on now, or else the next one, with the ids of the members who hold a copy. */
   readonly upcomingCopy = computed<{ readonly song: Song; readonly holders: ReadonlySet<string> } | null>(() => {
     const playlist = this.session.playlist();

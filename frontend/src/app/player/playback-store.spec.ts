@@ -112,7 +112,7 @@ describe('PlaybackStore', () => {
 
     it('follows the control setting when the admin changes it', async () => {
       await joinAs({ me: ADA, admin: GRACE });
-      socket.broadcast('settings:updated', { control: 'admin', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false });
+      socket.broadcast('settings:updated', { control: 'admin', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false, hasPasscode: false });
       expect(store.canControl()).toBe(false);
     });
 
@@ -278,14 +278,14 @@ describe('PlaybackStore', () => {
 
     it('is off as soon as the setting says so', async () => {
       await joinAs({ skip: votes(['p-grace']) });
-      socket.broadcast('settings:updated', { control: 'everyone', skipThreshold: 'off', addSongs: 'admin', waitForCopies: false });
+      socket.broadcast('settings:updated', { control: 'everyone', skipThreshold: 'off', addSongs: 'admin', waitForCopies: false, hasPasscode: false });
       expect(store.skipVote().needed).toBeNull();
       expect(store.canVoteSkip()).toBe(false);
     });
 
     it('the admin changes the threshold, sending only that setting', async () => {
       await joinAs({ me: ADA, admin: ADA, control: 'admin' });
-      answerConfigure(socket, { control: 'admin', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false });
+      answerConfigure(socket, { control: 'admin', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false, hasPasscode: false });
       store.setSkipThreshold(3);
       await settle();
       expect(socket.sentPayloads('room:configure')).toEqual([{ skipThreshold: 3 }]);

@@ -69,6 +69,8 @@ export class PlaybackStore {
   readonly canControl = computed(() => this.controlMode() === 'everyone' || this.isAdmin());
   /** The progress bar: the admin only. */
   readonly canSeek = computed(() => this.isAdmin() && this.song() !== null);
+  /** The room asks joiners for a passcode (only the server knows which). */
+  readonly hasPasscode = computed(() => this.session.settings()?.hasPasscode ?? false);
   readonly skipThreshold = computed<SkipThreshold>(() => this.session.settings()?.skipThreshold ?? 'majority');
   readonly skipVote = computed<SkipVoteState>(() => {
     const skip = this.session.skip();
@@ -158,6 +160,11 @@ export class PlaybackStore {
 
   setSkipThreshold(skipThreshold: SkipThreshold): void {
     this.configure({ skipThreshold });
+  }
+
+  /** A passcode new joiners must give; null lets anyone in again. Members already in stay. */
+  setPasscode(passcode: string | null): void {
+    this.configure({ passcode });
   }
 
   /** Sends only the setting that changed: another admin action may have changed the rest meanwhile. */

@@ -256,6 +256,40 @@ describe('PlayerPanel', () => {
     });
   });
 
+  describe('the room passcode setting', () => {
+    it('lets the admin set a passcode, never shows it, and takes it away again', async () => {
+      await render({ me: ADA, admin: ADA });
+      answerConfigure(socket);
+      expect(text('passcode-state')).toBe('Anyone with the link can join');
+      expect(byTestId('passcode-clear-button')).toBeNull();
+      const input = byTestId<HTMLInputElement>('passcode-setting-input')!;
+      expect(input.type).toBe('password');
+      expect(root.querySelector(`label[for="${input.id}"]`)?.textContent?.trim()).toBe('Passcode');
+      input.value = 'open sesame';
+      byTestId<HTMLButtonElement>('passcode-set-button')!.click();
+      await update();
+      expect(socket.sentPayloads('room:configure')).toEqual([{ passcode: 'open sesame' }]);
+      expect(input.value).toBe('');
+      expect(text('passcode-state')).toBe('Newcomers need it');
+      byTestId<HTMLButtonElement>('passcode-clear-button')!.click();
+      await update();
+      expect(socket.sentPayloads('room:configure').at(-1)).toEqual({ passcode: null });
+      expect(text('passcode-state')).toBe('Anyone with the link can join');
+    });
+
+    it('sends nothing for an empty passcode', async () => {
+      await render({ me: ADA, admin: ADA });
+      byTestId<HTMLButtonElement>('passcode-set-button')!.click();
+      await update();
+      expect(socket.sentPayloads('room:configure')).toEqual([]);
+    });
+
+    it('is not offered to anyone else', async () => {
+      await render({ me: ADA, admin: GRACE, hasPasscode: true });
+      expect(byTestId('passcode-setting')).toBeNull();
+    });
+  });
+
   describe('vote to skip', () => {
     const votes = (voterIds: string[], needed: number | null = 2) => ({ songId: 'a', voterIds, needed });
     const voteButton = (): HTMLButtonElement => byTestId<HTMLButtonElement>('vote-skip-button')!;

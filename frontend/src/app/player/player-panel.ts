@@ -1,5 +1,11 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { SKIP_THRESHOLD_MAX, type ControlMode, type SkipThreshold } from '@musync/protocol';
+import {
+  PASSCODE_MAX_LENGTH,
+  PasscodeSchema,
+  SKIP_THRESHOLD_MAX,
+  type ControlMode,
+  type SkipThreshold,
+} from '@musync/protocol';
 
 import { AudioEngine } from '../core/audio-engine';
 import { AudioUnlock } from '../core/audio-unlock';
@@ -69,6 +75,7 @@ export class PlayerPanel {
   });
   protected readonly outputDelayMs = this.outputDelay.ms;
   protected readonly outputDelayMax = OUTPUT_DELAY_MAX_MS;
+  protected readonly passcodeMax = PASSCODE_MAX_LENGTH;
   protected readonly skipLabel = computed(() => {
     const { votes, needed } = this.store.skipVote();
     return needed === null ? 'Skip (off)' : `Skip (${votes}/${needed})`;
@@ -110,6 +117,15 @@ export class PlayerPanel {
 
   protected setControlMode(value: string): void {
     if (value === 'everyone' || value === 'admin') this.store.setControlMode(value satisfies ControlMode);
+  }
+
+  /** Sets the typed passcode (empty: nothing to set) and clears the field: it is not shown again. */
+  protected setPasscode(event: SubmitEvent, input: HTMLInputElement): void {
+    event.preventDefault();
+    const passcode = PasscodeSchema.safeParse(input.value);
+    if (!passcode.success) return;
+    this.store.setPasscode(passcode.data);
+    input.value = '';
   }
 
   protected setSkipThreshold(value: string): void {

@@ -98,7 +98,7 @@ export function provideFakeSocket(socket: FakeSocket): Provider {
 export const QUIET_ROOM = {
   playlist: [],
   playback: { songId: null, status: 'paused', position: 0, anchor: 0, version: 0 },
-  settings: { control: 'everyone', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false },
+  settings: { control: 'everyone', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false, hasPasscode: false },
   chat: [],
   requests: [],
   skip: { songId: null, voterIds: [], needed: null },
@@ -111,14 +111,16 @@ export const QUIET_ROOM = {
  */
 export function quietJoin(memberId: string, presence: Presence): { readonly ok: true } & JoinResult {
   const me = presence.members.find((m) => m.id === memberId);
-  return { ok: true, ...QUIET_ROOM, memberId, personId: me?.personId ?? `p-${memberId}`, name: me?.name ?? 'Ada', presence };
+  const name = me?.name ?? 'Ada';
+  return { ok: true, ...QUIET_ROOM, memberId, personId: me?.personId ?? `p-${memberId}`, name, presence, adminClaimable: false };
 }
 
 /** The server's side of `room:configure`: each partial change merges into the room's settings and is acked whole. */
 export function answerConfigure(socket: FakeSocket, initial: RoomSettings = QUIET_ROOM.settings): void {
   let settings = initial;
-  socket.answer('room:configure', (change, ack) => {
-    settings = { ...settings, ...change };
+  socket.answer('room:configure', ({ passcode, ...change }, ack) => {
+    // The server keeps the passcode and tells only whether there is one.
+    settings = { ...settings, ...change, hasPasscode: passcode === undefined ? settings.hasPasscode : passcode !== null };
     ack({ ok: true, settings });
   });
 }

@@ -71,6 +71,9 @@ export interface RoomSetup {
   readonly skipThreshold?: SkipThreshold;
   readonly addSongs?: AddSongsMode;
   readonly waitForCopies?: boolean;
+  readonly hasPasscode?: boolean;
+  /** The server has an ADMIN_PASSWORD (the join ack's adminClaimable). */
+  readonly adminClaimable?: boolean;
   readonly copies?: LocalCopies;
   readonly skip?: SkipVotes;
   readonly chat?: readonly ChatLine[];
@@ -99,7 +102,9 @@ export async function joinRoom(socket: FakeSocket, setup: RoomSetup = {}): Promi
         skipThreshold: setup.skipThreshold ?? 'majority',
         addSongs: setup.addSongs ?? 'admin',
         waitForCopies: setup.waitForCopies ?? false,
+        hasPasscode: setup.hasPasscode ?? false,
       },
+      adminClaimable: setup.adminClaimable ?? false,
       copies: setup.copies ?? {},
       chat: setup.chat ?? [],
       requests: setup.requests ?? [],
