@@ -1,60 +1,16 @@
 import { randomUUID } from 'node:crypto';
 
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 
-import { groupClicks, PageRecording } from './bench/click-skew.ts';
-import { installProbe, PROBE_CONTEXT, PROBE_KEY, type ProbeApi } from './bench/page-probe.ts';
 import { clickTrackWav } from './fixtures/click-track.ts';
-import { FIXTURE_SONGS, seedSongs, TESTING_URL } from './fixtures/test-server.ts';
+import { heard, SKEW_LIMIT_MS, skews, tappedListener as listener } from './fixtures/tapped-listener.ts';
+import { FIXTURE_SONGS, seedSongs } from './fixtures/test-server.ts';
 
 const SIX = FIXTURE_SONGS[2];
 /** The song everyone is meant to have: an 8 s click track. */
 const OWN = { name: 'Own Click.wav', mimeType: 'audio/wav', buffer: clickTrackWav({ duration: 8 }) };
 /** Another version: same length and size, clicks 50 ms later, so only the fingerprint tells them apart. */
 const OTHER = { name: 'Own Click (remaster).wav', mimeType: 'audio/wav', buffer: clickTrackWav({ duration: 8, offset: 0.3 }) };
-
-/** The same click heard on two pages lies within this (ms); the sync bench measures well under it on this machine. */
-const SKEW_LIMIT_MS = 15;
-
-interface Listener {
-  readonly page: Page;
-  readonly name: string;
-}
-
-/** A page with the sync bench's tap before its speakers, joined to `roomId` as `name`. */
-async function listener(browser: Browser, roomId: string, name: string): Promise<Listener> {
-  const context = await browser.newContext(PROBE_CONTEXT);
-  await context.addInitScript(installProbe, { clockErrorMs: 0, key: PROBE_KEY });
-  const page = await context.newPage();
-  await page.goto(`${TESTING_URL}/r/${roomId}`);
-  await page.getByTestId('username-input').fill(name);
-  await page.getByTestId('join-button').click(); // the click also unlocks audio
-  await expect(page.getByTestId('person').filter({ hasText: name })).toBeVisible();
-  return { page, name };
-}
-
-/** What each page's tap heard since the last call, as true epoch times of clicks. */
-async function heard(listeners: readonly Listener[]): Promise<Map<string, number[]>> {
-  const result = new Map<string, number[]>();
-  for (const { page, name } of listeners) {
-    const drain = await page.evaluate((key) => (window as unknown as Record<string, ProbeApi | undefined>)[key]?.drain() ?? null, PROBE_KEY);
-    const recording = new PageRecording(name);
-    if (drain) recording.add(drain);
-    result.set(name, recording.clicks().times);
-  }
-  return result;
-}
-
-/** For every click all `names` heard, how far apart they heard it (ms). */
-function skews(clicks: Map<string, number[]>, names: readonly string[]): number[] {
-  const all = names.flatMap((page) => (clicks.get(page) ?? []).map((at) => ({ page, at })));
-  return groupClicks(all)
-    .filter((group) => names.every((name) => group.times.has(name)))
-    .map((group) => {
-      const times = [...group.times.values()];
-      return Math.max(...times) - Math.min(...times);
-    });
-}
 
 const title = (page: Page) => page.getByTestId('player-title');
 const copyMark = (page: Page, name: string) => page.getByTestId('person').filter({ hasText: name }).getByTestId('copy-ready');

@@ -244,9 +244,16 @@ function phaseTables(r: MethodResult): string[] {
 
 const round = (value: number): number | null => (Number.isFinite(value) ? Math.round(value * 100) / 100 : null);
 
+/** How the server ran: `nodes` processes (more than one: a cluster over Redis), all but the first with host clocks `skewMs` off. */
+export interface Topology {
+  readonly nodes: number;
+  readonly skewMs: number;
+}
+
 /** The scenario's JSON line: Musync's figures, with the baseline's beside them. */
 export function scenarioJson(
   spec: ScenarioSpec,
+  topology: Topology,
   results: readonly MethodResult[],
   musyncError: string | null,
   floor: Calibration,
@@ -255,6 +262,8 @@ export function scenarioJson(
   const baseline = results.find((r) => r.method === 'baseline');
   const line: Record<string, unknown> = {
     scenario: spec.name,
+    nodes: topology.nodes,
+    node_clock_skew_ms: topology.skewMs,
     p50_ms: round(musync?.p50 ?? Number.NaN),
     p95_ms: round(musync?.p95 ?? Number.NaN),
     max_ms: round(musync?.max ?? Number.NaN),

@@ -28,7 +28,12 @@ export interface Listener {
 }
 
 interface RoomPlan {
-  readonly serverPort: number;
+  /**
+   * The nodes' ports: one for the embedded server, several for a cluster. The
+   * conductor and the seeding use the first; listener i (the late joiner comes
+   * last) joins through node i mod n, so with 2 nodes A and C share one, B and D the other.
+   */
+  readonly nodePorts: readonly number[];
   readonly roomId: string;
   readonly method: Method;
   readonly songs: readonly BenchSong[];
@@ -69,7 +74,7 @@ interface Member {
  * song, a late joiner arrives, then the room plays on undisturbed.
  */
 export async function runRoom(browser: Browser, plan: RoomPlan): Promise<RoomRun> {
-  const serverUrl = `http://127.0.0.1:${plan.serverPort}`;
+  const serverUrl = `http://127.0.0.1:${plan.nodePorts[0]!}`;
   const { log } = plan;
   // seedSongs is typed for the e2e fixture songs; it posts any song of that shape.
   await seedSongs(plan.roomId, plan.songs as readonly FixtureSong[], serverUrl);
@@ -80,7 +85,7 @@ export async function runRoom(browser: Browser, plan: RoomPlan): Promise<RoomRun
     await Promise.all(members.map((m) => drain(m)));
   };
   try {
-    for (const listener of plan.listeners) members.push(await openMember(browser, plan, listener));
+    for (const [i, listener] of plan.listeners.entries()) members.push(await openMember(browser, plan, listener, nodePort(plan, i)));
     await conductor.untilMembers(1 + plan.listeners.length, 30_000);
     await sleep(2_000); // let every page's clock sync settle
     drainer = setInterval(() => void drainAll(), DRAIN_EVERY_MS);
@@ -107,7 +112,7 @@ export async function runRoom(browser: Browser, plan: RoomPlan): Promise<RoomRun
 
     const lateJoinAt = trueNow();
     log(`${plan.roomId}: late joiner ${plan.lateJoiner.name}`);
-    members.push(await openMember(browser, plan, plan.lateJoiner));
+    members.push(await openMember(browser, plan, plan.lateJoiner, nodePort(plan, plan.listeners.length)));
     await sleep(Math.max(0, lateJoinAt + 10_000 - trueNow()));
     const continuousFrom = trueNow();
     log(`${plan.roomId}: ${plan.continuousSeconds} s of continuous play`);
@@ -146,8 +151,11 @@ export async function runRoom(browser: Browser, plan: RoomPlan): Promise<RoomRun
   }
 }
 
-async function openMember(browser: Browser, plan: RoomPlan, listener: Listener): Promise<Member> {
-  const proxy = await DelayProxy.start(plan.serverPort, listener.link);
+/** The node listener number `index` joins through. */
+const nodePort = (plan: RoomPlan, index: number): number => plan.nodePorts[index % plan.nodePorts.length]!;
+
+async function openMember(browser: Browser, plan: RoomPlan, listener: Listener, port: number): Promise<Member> {
+  const proxy = await DelayProxy.start(port, listener.link);
   const context = await browser.newContext(PROBE_CONTEXT);
   await context.addInitScript(installProbe, { clockErrorMs: listener.clockErrorMs, key: PROBE_KEY });
   const page = await context.newPage();
