@@ -16,6 +16,7 @@ import {
   SeekSchema,
   SelectSchema,
   SettingsSchema,
+  SnapshotRequestSchema,
   SkipSchema,
   SongReadySchema,
   SongStepSchema,
@@ -42,6 +43,7 @@ const UPLOAD_ID = '7b0c3f5e-2d7a-4c1e-9f3a-1a2b3c4d5e6f';
 const EVENTS = {
   'room:join': { schema: JoinRequestSchema, valid: { roomId: 'fuzz', username: 'Zed' } },
   'room:configure': { schema: SettingsSchema, valid: { control: 'everyone' } },
+  'room:snapshot': { schema: SnapshotRequestSchema, valid: {} },
   'time:ping': { schema: TimePingSchema, valid: { t0: 1 } },
   'sync:report': { schema: SyncReportSchema, valid: { rtt: 10, latencyMs: 5, errorMs: null } },
   'playback:play': { schema: ControlSchema, valid: {} },

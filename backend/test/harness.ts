@@ -6,7 +6,15 @@ import type { INestApplication } from '@nestjs/common';
 import type { Ack, ClientToServerEvents, JoinResult, ServerEventPayload, ServerToClientEvents } from '@musync/protocol';
 import { io, type Socket } from 'socket.io-client';
 
-import type { RoomSnapshot, Song } from '@musync/protocol';
+import {
+  presenceView,
+  receivePresence,
+  type Presence,
+  type PresenceDelta,
+  type PresenceView,
+  type RoomSnapshot,
+  type Song,
+} from '@musync/protocol';
 
 import { createMusync } from '../src/bootstrap.js';
 import { ConfigSchema } from '../src/config/config.js';
@@ -143,4 +151,51 @@ export function record<E extends keyof ServerToClientEvents>(
       return seen;
     },
   };
+}
+
+/**
+ * A client's presence as the SPA keeps it: the join snapshot, then every
+ * presence delta applied in revision order (protocol `receivePresence`).
+ */
+export class PresenceWatch {
+  private view: PresenceView;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(client: TestClient, snapshot: RoomSnapshot) {
+    this.view = presenceView(snapshot.presence, snapshot.rev);
+    const take = (delta: PresenceDelta): void => {
+      this.view = receivePresence(this.view, delta);
+      for (const listener of this.listeners) listener();
+    };
+    client.on('presence:joined', (d) => take({ kind: 'joined', ...d }));
+    client.on('presence:left', (d) => take({ kind: 'left', ...d }));
+    client.on('presence:changed', (d) => take({ kind: 'changed', ...d }));
+  }
+
+  get presence(): Presence {
+    return this.view.presence;
+  }
+
+  get rev(): number {
+    return this.view.rev;
+  }
+
+  /** Resolves with the presence once `predicate` holds (now or after a later delta). */
+  until(predicate: (presence: Presence) => boolean, timeoutMs = 3000): Promise<Presence> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        if (!predicate(this.view.presence)) return false;
+        clearTimeout(timer);
+        this.listeners.delete(listener);
+        resolve(this.view.presence);
+        return true;
+      };
+      const listener = (): void => void check();
+      const timer = setTimeout(() => {
+        this.listeners.delete(listener);
+        reject(new Error(`presence did not match within ${timeoutMs} ms`));
+      }, timeoutMs);
+      if (!check()) this.listeners.add(listener);
+    });
+  }
 }

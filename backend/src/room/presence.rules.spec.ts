@@ -10,20 +10,23 @@ describe('presence: joining and leaving', () => {
     expect(state.members.map((m) => m.id)).toEqual(['ada', 'bob', 'cy']);
   });
 
-  it('announces presence without the members’ browser tokens', () => {
+  it('announces an arrival as a delta: the newcomer alone, without their browser token', () => {
     const { events } = run(room(['Ada']), joining('Bob', { token: 'secret-token-123456' }), member('bob'));
-    expect(events.find((e) => e.name === 'presence:updated')).toEqual({
-      name: 'presence:updated',
+    expect(events.find((e) => e.name === 'presence:joined')).toEqual({
+      name: 'presence:joined',
       payload: {
-        roomId: 'lobby',
+        member: { id: 'bob', personId: 'person-bob', name: 'Bob', joinedAt: 100_000 },
         adminId: 'ada',
-        members: [
-          { id: 'ada', personId: 'person-ada', name: 'Ada', joinedAt: 1000 },
-          { id: 'bob', personId: 'person-bob', name: 'Bob', joinedAt: 100_000 },
-        ],
       },
     });
     expect(JSON.stringify(events)).not.toContain('secret');
+  });
+
+  it('announces a departure as a delta naming who left and the admin after it', () => {
+    const { events } = run(room(['Ada', 'Bob', 'Cy']), { type: 'member:leave', graceMs: 0 }, member('ada'));
+    expect(events.filter((e) => e.name.startsWith('presence:'))).toEqual([
+      { name: 'presence:left', payload: { memberId: 'ada', adminId: 'bob' } },
+    ]);
   });
 
   it('refuses a second join by the same member', () => {
@@ -54,7 +57,7 @@ describe('admin election', () => {
     expect(left.wakeups).toEqual([{ at: 15_000, command: { type: 'admin:vacancy-expired', token: 'token-of-ada' } }]);
     const expired = run(left.state, left.wakeups[0]!.command, 'system', 15_000);
     expect(expired.state.adminId).toBe('bob');
-    expect(expired.events[0]).toMatchObject({ name: 'presence:updated', payload: { adminId: 'bob' } });
+    expect(expired.events[0]).toMatchObject({ name: 'presence:changed', payload: { adminId: 'bob' } });
   });
 
   it('gives the chair back to the admin who returns (same browser token) within the grace period', () => {

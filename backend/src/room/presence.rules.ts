@@ -11,7 +11,6 @@ import { withNotice } from './chat.rules.js';
 import { readyForAll } from './playback.rules.js';
 import {
   memberIdOf,
-  presenceOf,
   requireAdmin,
   requireSystem,
   type RoomResult,
@@ -50,14 +49,18 @@ export const presenceRules: Rules<PresenceCommand> = {
     }
     const others = state.members.filter((m) => m.personId !== command.personId).map((m) => m.name);
     const name = uniqueName(command.name, others);
-    const arriving = { id, personId: command.personId, name, joinedAt: now, token: command.token };
-    const members = [...state.members, arriving];
+    const member = { id, personId: command.personId, name, joinedAt: now };
+    const members = [...state.members, { ...member, token: command.token }];
     const vacancy = state.vacancy && state.vacancy.until > now ? state.vacancy : null;
     const returningAdmin = vacancy !== null && command.token === vacancy.token;
     // The returning admin takes the chair back; otherwise a room with no admin and
     // no open vacancy crowns its arrival.
     const adminId = returningAdmin ? id : (state.adminId ?? (vacancy ? null : id));
-    const joined = withPresence({ ...state, members, adminId, vacancy: returningAdmin ? null : vacancy });
+    const joined: RoomResult = {
+      state: { ...state, members, adminId, vacancy: returningAdmin ? null : vacancy },
+      events: [{ name: 'presence:joined', payload: { member, adminId } }],
+      wakeups: [],
+    };
     const alreadyHere = state.members.some((m) => m.personId === command.personId);
     return alreadyHere ? joined : withNotice(joined, { type: 'joined', name }, now);
   },
@@ -83,7 +86,7 @@ export const presenceRules: Rules<PresenceCommand> = {
     const started = readyForAll(next, now);
     const left: RoomResult = {
       state: started.state,
-      events: [{ name: 'presence:updated', payload: presenceOf(started.state) }, ...started.events],
+      events: [{ name: 'presence:left', payload: { memberId: id, adminId: started.state.adminId } }, ...started.events],
       wakeups: [...wakeups, ...started.wakeups],
     };
     const stillHere = members.some((m) => m.personId === leaving.personId);
@@ -93,7 +96,12 @@ export const presenceRules: Rules<PresenceCommand> = {
   'admin:vacancy-expired': (state, command, actor, now) => {
     requireSystem(actor, 'close the admin vacancy');
     if (state.vacancy?.token !== command.token || state.vacancy.until > now) return { state, events: [], wakeups: [] };
-    return withPresence({ ...state, adminId: state.members[0]?.id ?? null, vacancy: null });
+    const adminId = state.members[0]?.id ?? null;
+    return {
+      state: { ...state, adminId, vacancy: null },
+      events: [{ name: 'presence:changed', payload: { adminId } }],
+      wakeups: [],
+    };
   },
 
   'room:configure': (state, command, actor) => {
@@ -148,8 +156,4 @@ function cut(text: string, max: number): string {
     kept += char;
   }
   return kept.trimEnd();
-}
-
-function withPresence(state: RoomState): RoomResult {
-  return { state, events: [{ name: 'presence:updated', payload: presenceOf(state) }], wakeups: [] };
 }

@@ -16,6 +16,7 @@ import {
   SelectSchema,
   SettingsSchema,
   SkipSchema,
+  SnapshotRequestSchema,
   SongReadySchema,
   SongStepSchema,
   SyncReportSchema,
@@ -26,6 +27,7 @@ import {
   type JoinResult,
   type PlaybackResult,
   type RoomSettings,
+  type RoomSnapshot,
   type SeekRequest,
   type SelectRequest,
   type SettingsRequest,
@@ -99,9 +101,18 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
   async configure(
     @ConnectedSocket() socket: MusyncSocket,
     @MessageBody({ schema: SettingsSchema }) request: SettingsRequest,
-  ): Promise<{ settings: RoomSettings }> {
+  ): Promise<{ settings: RoomSettings; rev: number }> {
     const state = await this.command(socket, { type: 'room:configure', ...request });
-    return { settings: state.settings };
+    return { settings: state.settings, rev: state.rev };
+  }
+
+  @SubscribeMessage('room:snapshot')
+  @RateLimited('resync')
+  snapshot(
+    @ConnectedSocket() socket: MusyncSocket,
+    @MessageBody({ schema: SnapshotRequestSchema }) _request: object,
+  ): Promise<RoomSnapshot> {
+    return this.rooms.snapshot(sessionOf(socket).roomId);
   }
 
   @SubscribeMessage('time:ping')

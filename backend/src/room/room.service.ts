@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { JoinResult } from '@musync/protocol';
+import type { JoinResult, RoomSnapshot } from '@musync/protocol';
 
 import { ServerClock } from '../clock/server-clock.js';
 import { AppConfig } from '../config/config.module.js';
 import { Broadcaster } from './broadcaster.js';
 import { RoomStore } from './room.store.js';
-import { snapshotOf, type Actor, type RoomCommand, type RoomState } from './room.state.js';
+import { emptyRoom, snapshotOf, type Actor, type RoomCommand, type RoomState } from './room.state.js';
 import { WakeupLedger, type RoomWakeup } from './wakeup-ledger.js';
 
 /** Who is acting: a joined connection's room and member. */
@@ -45,6 +45,11 @@ export class RoomService implements OnApplicationBootstrap, OnModuleDestroy {
     const state = await this.run(roomId, { type: 'member:join', name, token, personId }, { memberId });
     const joined = state.members.find((m) => m.id === memberId)?.name ?? name;
     return { memberId, personId, name: joined, ...snapshotOf(state) };
+  }
+
+  /** The room as it is now (a client's resync). */
+  async snapshot(roomId: string): Promise<RoomSnapshot> {
+    return snapshotOf((await this.store.get(roomId)) ?? emptyRoom(roomId, this.config.CHAT_HISTORY));
   }
 
   async leave(roomId: string, memberId: string): Promise<void> {

@@ -361,10 +361,9 @@ function targetMet(results: readonly CaseResult[], kind: 'node1' | 'node2'): boo
 
 /**
  * The predicted fill time of `c` from an earlier single-room fill on the same
- * server, or null without one. Musync sends the whole member list to every
- * member on every join (presence:updated), so filling a room of N moves about
- * N³/3 member entries; the wall time measured here grows at least with N²,
- * which is the (optimistic) prediction.
+ * server, or null without one. Every join sends one presence delta to every
+ * member already there, so filling a room of N sends about N²/2 messages: the
+ * wall time grows with N².
  */
 function fillEstimate(c: BenchCase, kind: ServerKind, results: readonly CaseResult[]): number | null {
   if (kind === 'bare' || c.rooms !== 1) return null;
@@ -394,7 +393,7 @@ async function main(): Promise<void> {
       const estimate = fillEstimate(c, kind, results);
       if (estimate !== null && estimate > FILL_BUDGET_S) {
         outcomes[kind] = {
-          notRun: `filling the room would take ≥ ${estimate.toFixed(0)} s (N² from the last fill; presence resends all N members on each join), over the ${FILL_BUDGET_S} s budget`,
+          notRun: `filling the room would take ≥ ${estimate.toFixed(0)} s (N² from the last fill: each join is announced to every member), over the ${FILL_BUDGET_S} s budget`,
         };
         log(`  ${SERVER_LABELS[kind]}: not run: ${outcomes[kind].notRun}`);
         continue;

@@ -76,7 +76,11 @@ describe('OwnCopyPanel', () => {
   it('lets the admin let everyone add and make the room wait for copies', async () => {
     await render({ me: ADA, admin: ADA });
     socket.answer('room:configure', (change, ack) =>
-      ack({ ok: true, settings: { control: 'everyone', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false, ...change } }),
+      ack({
+        ok: true,
+        settings: { control: 'everyone', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false, ...change },
+        rev: ++socket.rev,
+      }),
     );
     const wait = view.byTestId<HTMLInputElement>('setting-wait-copies')!;
     wait.checked = true;
