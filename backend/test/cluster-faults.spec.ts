@@ -17,13 +17,13 @@ describe('scaled mode survives faults', () => {
     const [a, b] = [await cluster().startNode(), await cluster().startNode()];
     const ada = await cluster().enter(a!, 'Ada', 'lobby', 'ada-browser-token-01');
     const bob = await cluster().enter(b!, 'Bob', 'lobby', 'bob-browser-token-01');
+    const watch = new PresenceWatch(bob.client, bob.joined);
     const cy = await cluster().enter(a!, 'Cy', 'lobby', 'cy-browser-token-001');
     expect(bob.joined.presence.adminId).toBe(ada.joined.memberId);
     const played = await request(bob.client, 'playback:play', {});
     const playing = (played as unknown as { playback: Playback }).playback;
     expect(playing.status).toBe('playing');
 
-    const watch = new PresenceWatch(bob.client, bob.joined);
     await a!.kill();
     // What a browser behind the load balancer does: reconnect (to the live node) and join again.
     const adaBack = await cluster().enter(b!, 'Ada', 'lobby', 'ada-browser-token-01');

@@ -81,7 +81,7 @@ describe('scaled mode: two nodes on one Redis serve one room', () => {
       expect(heard(seen.ada, from.ada)).toEqual(heard(seen.bob, from.bob));
       const versions = heard(seen.ada, from.ada).map((p) => p.version);
       expect(new Set(versions).size).toBe(versions.length);
-      expect(heard(seen.ada, from.ada).at(-1) ?? final).toEqual(final);
+      expect(heard(seen.ada, from.ada).at(-1) ?? final).toMatchObject(final);
       // Leave the room paused for the next round, once everyone heard it.
       if (final.status !== 'paused') {
         await request(ada.client, 'playback:pause', {});

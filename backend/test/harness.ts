@@ -9,6 +9,7 @@ import { io, type Socket } from 'socket.io-client';
 import {
   presenceView,
   receivePresence,
+  supersedes,
   type Presence,
   type PresenceDelta,
   type PresenceView,
@@ -156,38 +157,56 @@ export function record<E extends keyof ServerToClientEvents>(
 /**
  * A client's presence as the SPA keeps it: the join snapshot, then every
  * presence delta applied in revision order (protocol `receivePresence`).
+ * Made before the join (`begin` takes the snapshot), it also keeps the deltas
+ * that overtake the join's answer, as the SPA does; made after, it starts at once.
  */
 export class PresenceWatch {
-  private view: PresenceView;
+  private view: PresenceView | null = null;
+  private early: (() => void)[] = [];
   private readonly listeners = new Set<() => void>();
 
-  constructor(client: TestClient, snapshot: RoomSnapshot) {
-    this.view = presenceView(snapshot.presence, snapshot.rev);
+  constructor(
+    private readonly client: TestClient,
+    snapshot?: RoomSnapshot,
+  ) {
     const take = (delta: PresenceDelta): void => {
-      this.view = receivePresence(this.view, delta);
+      this.view = receivePresence(this.view!, delta);
       for (const listener of this.listeners) listener();
     };
-    client.on('presence:joined', (d) => take({ kind: 'joined', ...d }));
-    client.on('presence:left', (d) => take({ kind: 'left', ...d }));
-    client.on('presence:changed', (d) => take({ kind: 'changed', ...d }));
+    this.listen('presence:joined', (d) => take({ kind: 'joined', ...d }));
+    this.listen('presence:left', (d) => take({ kind: 'left', ...d }));
+    this.listen('presence:changed', (d) => take({ kind: 'changed', ...d }));
+    if (snapshot) this.begin(snapshot);
+  }
+
+  /** Starts from the join snapshot, then takes what arrived before it. */
+  begin(snapshot: RoomSnapshot): void {
+    this.view = presenceView(snapshot.presence, snapshot.rev);
+    this.started(snapshot);
+    for (const take of this.early.splice(0)) take();
   }
 
   get presence(): Presence {
-    return this.view.presence;
+    return this.view!.presence;
   }
 
   get rev(): number {
-    return this.view.rev;
+    return this.view!.rev;
+  }
+
+  /** Presence deltas held for a missing one (a gap). */
+  get pending(): number {
+    return this.view!.pending.length;
   }
 
   /** Resolves with the presence once `predicate` holds (now or after a later delta). */
   until(predicate: (presence: Presence) => boolean, timeoutMs = 3000): Promise<Presence> {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
-        if (!predicate(this.view.presence)) return false;
+        if (!predicate(this.presence)) return false;
         clearTimeout(timer);
         this.listeners.delete(listener);
-        resolve(this.view.presence);
+        resolve(this.presence);
         return true;
       };
       const listener = (): void => void check();
@@ -197,5 +216,65 @@ export class PresenceWatch {
       }, timeoutMs);
       if (!check()) this.listeners.add(listener);
     });
+  }
+
+  /** What a subclass takes from the snapshot (presence is taken by `begin`). */
+  protected started(snapshot: RoomSnapshot): void {
+    void snapshot;
+  }
+
+  /** Listens to a broadcast, holding it until the snapshot is in. */
+  protected listen<E extends keyof ServerToClientEvents>(event: E, take: (payload: ServerEventPayload<E>) => void): void {
+    const listener = (payload: ServerEventPayload<E>): void => {
+      if (this.view) take(payload);
+      else this.early.push(() => take(payload));
+    };
+    this.client.on(event, listener as never);
+  }
+}
+
+/** The room parts sent whole, as a RoomMirror keeps them. */
+export interface MirroredParts {
+  playlist: RoomSnapshot['playlist'];
+  settings: RoomSnapshot['settings'];
+  requests: RoomSnapshot['requests'];
+  skip: RoomSnapshot['skip'];
+  copies: RoomSnapshot['copies'];
+}
+
+/**
+ * The whole room as the SPA's RoomSession keeps it: presence by deltas, every
+ * other part replaced only by a broadcast at least as new as what it has
+ * (protocol `supersedes`), starting from the join snapshot.
+ */
+export class RoomMirror extends PresenceWatch {
+  parts!: MirroredParts;
+  private revs!: Record<keyof MirroredParts, number>;
+  /** The newest revision any broadcast carried. */
+  newest = -1;
+
+  constructor(client: TestClient, snapshot?: RoomSnapshot) {
+    super(client);
+    const take = <K extends keyof MirroredParts>(part: K, value: MirroredParts[K], at: number): void => {
+      this.newest = Math.max(this.newest, at);
+      if (!supersedes(at, this.revs[part])) return;
+      this.revs[part] = at;
+      this.parts[part] = value;
+    };
+    this.listen('playlist:updated', ({ songs, rev: at }) => take('playlist', songs, at));
+    this.listen('settings:updated', ({ rev: at, ...settings }) => take('settings', settings, at));
+    this.listen('requests:updated', ({ requests, rev: at }) => take('requests', requests, at));
+    this.listen('skip:updated', ({ rev: at, ...skip }) => take('skip', skip, at));
+    this.listen('copies:updated', ({ copies, rev: at }) => take('copies', copies, at));
+    for (const event of ['presence:joined', 'presence:left', 'presence:changed'] as const) {
+      this.listen(event, ({ rev: at }) => (this.newest = Math.max(this.newest, at)));
+    }
+    if (snapshot) this.begin(snapshot);
+  }
+
+  protected override started({ playlist, settings, requests, skip, copies, rev }: RoomSnapshot): void {
+    this.parts = { playlist, settings, requests, skip, copies };
+    this.revs = { playlist: rev, settings: rev, requests: rev, skip: rev, copies: rev };
+    this.newest = Math.max(this.newest, rev);
   }
 }
