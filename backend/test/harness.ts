@@ -7,8 +7,10 @@ import type { Ack, ClientToServerEvents, JoinResult, ServerEventPayload, ServerT
 import { io, type Socket } from 'socket.io-client';
 
 import {
+  PRESENCE_GAP_MS,
   presenceView,
   receivePresence,
+  resyncPresence,
   supersedes,
   type Presence,
   type PresenceDelta,
@@ -159,19 +161,22 @@ export function record<E extends keyof ServerToClientEvents>(
  * presence delta applied in revision order (protocol `receivePresence`).
  * Made before the join (`begin` takes the snapshot), it also keeps the deltas
  * that overtake the join's answer, as the SPA does; made after, it starts at once.
+ * A gap still open after PRESENCE_GAP_MS is closed with `room:snapshot`, as the SPA does.
  */
 export class PresenceWatch {
   private view: PresenceView | null = null;
   private early: (() => void)[] = [];
   private readonly listeners = new Set<() => void>();
+  private gap: NodeJS.Timeout | null = null;
+  /** How many times it had to ask for a snapshot. */
+  resyncs = 0;
 
   constructor(
     private readonly client: TestClient,
     snapshot?: RoomSnapshot,
   ) {
     const take = (delta: PresenceDelta): void => {
-      this.view = receivePresence(this.view!, delta);
-      for (const listener of this.listeners) listener();
+      this.show(receivePresence(this.view!, delta));
     };
     this.listen('presence:joined', (d) => take({ kind: 'joined', ...d }));
     this.listen('presence:left', (d) => take({ kind: 'left', ...d }));
@@ -216,6 +221,23 @@ export class PresenceWatch {
       }, timeoutMs);
       if (!check()) this.listeners.add(listener);
     });
+  }
+
+  private show(view: PresenceView): void {
+    this.view = view;
+    if (view.pending.length > 0 && this.gap === null) {
+      this.gap = setTimeout(() => void this.resync(), PRESENCE_GAP_MS);
+      this.gap.unref();
+    }
+    for (const listener of this.listeners) listener();
+  }
+
+  private async resync(): Promise<void> {
+    this.gap = null;
+    if (!this.client.connected || this.view!.pending.length === 0) return;
+    this.resyncs += 1;
+    const snapshot = await request(this.client, 'room:snapshot', {});
+    if (snapshot.ok) this.show(resyncPresence(this.view!, snapshot['presence'] as Presence, snapshot['rev'] as number));
   }
 
   /** What a subclass takes from the snapshot (presence is taken by `begin`). */

@@ -44,6 +44,16 @@ describe('presence: joining and leaving', () => {
   });
 });
 
+describe('presence:announce (after a node left the cluster)', () => {
+  it('sends a presence delta that changes nothing, and only the server may', () => {
+    const before = room(['Ada', 'Bob']);
+    const { state, events } = run(before, { type: 'presence:announce' }, 'system');
+    expect(events).toEqual([{ name: 'presence:changed', payload: { adminId: 'ada' } }]);
+    expect({ ...state, rev: before.rev, presenceRev: before.presenceRev }).toEqual(before);
+    expect(refusal(before, { type: 'presence:announce' }, member('ada'))).toBe(ErrorCode.FORBIDDEN);
+  });
+});
+
 describe('admin election', () => {
   it('promotes the longest-present member at once when there is no grace period', () => {
     const { state, wakeups } = run(room(['Ada', 'Bob', 'Cy']), { type: 'member:leave', graceMs: 0 }, member('ada'));

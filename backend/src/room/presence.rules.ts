@@ -25,6 +25,8 @@ export type PresenceCommand =
   /** `graceMs`: how long a departing admin with a token keeps the chair open for a reload. */
   | { readonly type: 'member:leave'; readonly graceMs: number }
   | { readonly type: 'admin:vacancy-expired'; readonly token: string }
+  /** Re-announces who is admin (a presence delta that changes nothing), after a node left the cluster. */
+  | { readonly type: 'presence:announce' }
   | {
       readonly type: 'room:configure';
       readonly control?: ControlMode | undefined;
@@ -102,6 +104,13 @@ export const presenceRules: Rules<PresenceCommand> = {
       events: [{ name: 'presence:changed', payload: { adminId } }],
       wakeups: [],
     };
+  },
+
+  // A node that stopped may have committed a change and not lived to broadcast it.
+  // A no-op delta after it shows every client that missed one a gap, and so a resync.
+  'presence:announce': (state, _command, actor) => {
+    requireSystem(actor, 'announce presence');
+    return { state, events: [{ name: 'presence:changed', payload: { adminId: state.adminId } }], wakeups: [] };
   },
 
   'room:configure': (state, command, actor) => {

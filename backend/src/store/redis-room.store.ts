@@ -57,6 +57,8 @@ const MAX_ATTEMPTS = 100;
 export class RedisRoomStore extends RoomStore {
   private readonly logger = new Logger(RedisRoomStore.name);
   private readonly redis: Redis;
+  /** The last command queued per room on this node: a node applies one at a time per room. */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly clock: ServerClock,
@@ -68,7 +70,26 @@ export class RedisRoomStore extends RoomStore {
     this.redis = link.required();
   }
 
-  async apply(roomId: string, command: RoomCommand, actor: Actor): Promise<AppliedResult> {
+  /**
+   * Commands for one room on this node run one after another: they would only
+   * lose the compare-and-set to each other (a room filling with 25 joins in
+   * flight retried most of them, each re-reading the whole room), so only
+   * commands from other nodes are left to race. While Redis is away they do not
+   * queue: each waits for it on its own, as before, instead of one after another.
+   */
+  apply(roomId: string, command: RoomCommand, actor: Actor): Promise<AppliedResult> {
+    if (this.redis.status !== 'ready') return this.applyNow(roomId, command, actor);
+    const previous = this.queues.get(roomId) ?? Promise.resolve();
+    const result = previous.then(() => this.applyNow(roomId, command, actor));
+    const tail = result.catch(() => undefined);
+    this.queues.set(roomId, tail);
+    void tail.then(() => {
+      if (this.queues.get(roomId) === tail) this.queues.delete(roomId);
+    });
+    return result;
+  }
+
+  private async applyNow(roomId: string, command: RoomCommand, actor: Actor): Promise<AppliedResult> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const [version, stored] = await this.read(roomId);
       const result = apply(stored.state, command, actor, this.clock.now());
