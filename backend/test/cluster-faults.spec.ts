@@ -1,6 +1,6 @@
-import type { Playback, Presence } from '@musync/protocol';
+import type { Playback } from '@musync/protocol';
 
-import { nextEvent, request, song } from './harness.js';
+import { nextEvent, PresenceWatch, request, song } from './harness.js';
 import { until, useCluster } from './cluster.harness.js';
 import { HEARTBEAT_TTL_MS, SWEEP_MS } from '../src/cluster/node-presence.js';
 
@@ -17,26 +17,23 @@ describe('scaled mode survives faults', () => {
     const [a, b] = [await cluster().startNode(), await cluster().startNode()];
     const ada = await cluster().enter(a!, 'Ada', 'lobby', 'ada-browser-token-01');
     const bob = await cluster().enter(b!, 'Bob', 'lobby', 'bob-browser-token-01');
+    const watch = new PresenceWatch(bob.client, bob.joined);
     const cy = await cluster().enter(a!, 'Cy', 'lobby', 'cy-browser-token-001');
     expect(bob.joined.presence.adminId).toBe(ada.joined.memberId);
     const played = await request(bob.client, 'playback:play', {});
     const playing = (played as unknown as { playback: Playback }).playback;
     expect(playing.status).toBe('playing');
 
-    const seen: Presence[] = [];
-    bob.client.on('presence:updated', (p) => seen.push(p));
     await a!.kill();
     // What a browser behind the load balancer does: reconnect (to the live node) and join again.
     const adaBack = await cluster().enter(b!, 'Ada', 'lobby', 'ada-browser-token-01');
     expect(adaBack.joined.playback).toEqual(playing);
 
     const dead = new Set([ada.joined.memberId, cy.joined.memberId]);
-    await until(
-      "the dead node's members to leave",
-      () => seen.some((p) => !p.members.some((m) => dead.has(m.id))),
+    const now = await watch.until(
+      (p) => !p.members.some((m) => dead.has(m.id)),
       DEAD_NODE_BOUND_MS + 2_000, // the bound, plus slack for a loaded test machine
     );
-    const now = seen.at(-1)!;
     expect(now.members.map((m) => m.name)).toEqual(['Bob', 'Ada']);
     // Exactly one admin, a member of the room: the longest present, Bob.
     expect(now.adminId).toBe(bob.joined.memberId);
@@ -51,11 +48,10 @@ describe('scaled mode survives faults', () => {
     const [a, b] = [await cluster().startNode(), await cluster().startNode()];
     const ada = await cluster().enter(a!, 'Ada');
     const bob = await cluster().enter(b!, 'Bob');
-    let presence = bob.joined.presence;
-    bob.client.on('presence:updated', (p) => (presence = p));
+    const watch = new PresenceWatch(bob.client, bob.joined);
     await a!.stop();
     // Usually at once (its sockets' own leaves, or its deleted heartbeat); at worst within the crash bound.
-    await until('Ada to be gone', () => !presence.members.some((m) => m.id === ada.joined.memberId), DEAD_NODE_BOUND_MS);
+    const presence = await watch.until((p) => !p.members.some((m) => m.id === ada.joined.memberId), DEAD_NODE_BOUND_MS);
     expect(presence.adminId).toBe(bob.joined.memberId);
   });
 

@@ -1,7 +1,7 @@
 import { CHUNK_SIZE, type Song } from '@musync/protocol';
 
-import { nextEvent, request } from './harness.js';
-import { until, useCluster } from './cluster.harness.js';
+import { nextEvent, PresenceWatch, request } from './harness.js';
+import { useCluster } from './cluster.harness.js';
 import { sendChunks, sha256, wav } from './upload-fixtures.js';
 
 describe('scaled mode: uploads on a shared DATA_DIR', () => {
@@ -20,9 +20,7 @@ describe('scaled mode: uploads on a shared DATA_DIR', () => {
 
     // Ada's browser comes back through node B; once node A's members are swept she holds the chair again.
     const back = await cluster().enter(b!, 'Ada', 'lobby', 'ada-browser-token-01');
-    let adminId = back.joined.presence.adminId;
-    back.client.on('presence:updated', (p) => (adminId = p.adminId));
-    await until('Ada to be admin again', () => adminId === back.joined.memberId, 12_000);
+    await new PresenceWatch(back.client, back.joined).until((p) => p.adminId === back.joined.memberId, 12_000);
     const bob = await cluster().enter(c!, 'Bob');
 
     const resumed = await request(back.client, 'upload:start', { name: 'survivor.wav', size: bytes.length, sha256: hash });

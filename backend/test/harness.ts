@@ -6,7 +6,18 @@ import type { INestApplication } from '@nestjs/common';
 import type { Ack, ClientToServerEvents, JoinResult, ServerEventPayload, ServerToClientEvents } from '@musync/protocol';
 import { io, type Socket } from 'socket.io-client';
 
-import type { RoomSnapshot, Song } from '@musync/protocol';
+import {
+  PRESENCE_GAP_MS,
+  presenceView,
+  receivePresence,
+  resyncPresence,
+  supersedes,
+  type Presence,
+  type PresenceDelta,
+  type PresenceView,
+  type RoomSnapshot,
+  type Song,
+} from '@musync/protocol';
 
 import { createMusync } from '../src/bootstrap.js';
 import { ConfigSchema } from '../src/config/config.js';
@@ -143,4 +154,149 @@ export function record<E extends keyof ServerToClientEvents>(
       return seen;
     },
   };
+}
+
+/**
+ * A client's presence as the SPA keeps it: the join snapshot, then every
+ * presence delta applied in revision order (protocol `receivePresence`).
+ * Made before the join (`begin` takes the snapshot), it also keeps the deltas
+ * that overtake the join's answer, as the SPA does; made after, it starts at once.
+ * A gap still open after PRESENCE_GAP_MS is closed with `room:snapshot`, as the SPA does.
+ */
+export class PresenceWatch {
+  private view: PresenceView | null = null;
+  private early: (() => void)[] = [];
+  private readonly listeners = new Set<() => void>();
+  private gap: NodeJS.Timeout | null = null;
+  /** How many times it had to ask for a snapshot. */
+  resyncs = 0;
+
+  constructor(
+    private readonly client: TestClient,
+    snapshot?: RoomSnapshot,
+  ) {
+    const take = (delta: PresenceDelta): void => {
+      this.show(receivePresence(this.view!, delta));
+    };
+    this.listen('presence:joined', (d) => take({ kind: 'joined', ...d }));
+    this.listen('presence:left', (d) => take({ kind: 'left', ...d }));
+    this.listen('presence:changed', (d) => take({ kind: 'changed', ...d }));
+    if (snapshot) this.begin(snapshot);
+  }
+
+  /** Starts from the join snapshot, then takes what arrived before it. */
+  begin(snapshot: RoomSnapshot): void {
+    this.view = presenceView(snapshot.presence, snapshot.rev);
+    this.started(snapshot);
+    for (const take of this.early.splice(0)) take();
+  }
+
+  get presence(): Presence {
+    return this.view!.presence;
+  }
+
+  get rev(): number {
+    return this.view!.rev;
+  }
+
+  /** Presence deltas held for a missing one (a gap). */
+  get pending(): number {
+    return this.view!.pending.length;
+  }
+
+  /** Resolves with the presence once `predicate` holds (now or after a later delta). */
+  until(predicate: (presence: Presence) => boolean, timeoutMs = 3000): Promise<Presence> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        if (!predicate(this.presence)) return false;
+        clearTimeout(timer);
+        this.listeners.delete(listener);
+        resolve(this.presence);
+        return true;
+      };
+      const listener = (): void => void check();
+      const timer = setTimeout(() => {
+        this.listeners.delete(listener);
+        reject(new Error(`presence did not match within ${timeoutMs} ms`));
+      }, timeoutMs);
+      if (!check()) this.listeners.add(listener);
+    });
+  }
+
+  private show(view: PresenceView): void {
+    this.view = view;
+    if (view.pending.length > 0 && this.gap === null) {
+      this.gap = setTimeout(() => void this.resync(), PRESENCE_GAP_MS);
+      this.gap.unref();
+    }
+    for (const listener of this.listeners) listener();
+  }
+
+  private async resync(): Promise<void> {
+    this.gap = null;
+    if (!this.client.connected || this.view!.pending.length === 0) return;
+    this.resyncs += 1;
+    const snapshot = await request(this.client, 'room:snapshot', {});
+    if (snapshot.ok) this.show(resyncPresence(this.view!, snapshot['presence'] as Presence, snapshot['rev'] as number));
+  }
+
+  /** What a subclass takes from the snapshot (presence is taken by `begin`). */
+  protected started(snapshot: RoomSnapshot): void {
+    void snapshot;
+  }
+
+  /** Listens to a broadcast, holding it until the snapshot is in. */
+  protected listen<E extends keyof ServerToClientEvents>(event: E, take: (payload: ServerEventPayload<E>) => void): void {
+    const listener = (payload: ServerEventPayload<E>): void => {
+      if (this.view) take(payload);
+      else this.early.push(() => take(payload));
+    };
+    this.client.on(event, listener as never);
+  }
+}
+
+/** The room parts sent whole, as a RoomMirror keeps them. */
+export interface MirroredParts {
+  playlist: RoomSnapshot['playlist'];
+  settings: RoomSnapshot['settings'];
+  requests: RoomSnapshot['requests'];
+  skip: RoomSnapshot['skip'];
+  copies: RoomSnapshot['copies'];
+}
+
+/**
+ * The whole room as the SPA's RoomSession keeps it: presence by deltas, every
+ * other part replaced only by a broadcast at least as new as what it has
+ * (protocol `supersedes`), starting from the join snapshot.
+ */
+export class RoomMirror extends PresenceWatch {
+  parts!: MirroredParts;
+  private revs!: Record<keyof MirroredParts, number>;
+  /** The newest revision any broadcast carried. */
+  newest = -1;
+
+  constructor(client: TestClient, snapshot?: RoomSnapshot) {
+    super(client);
+    const take = <K extends keyof MirroredParts>(part: K, value: MirroredParts[K], at: number): void => {
+      this.newest = Math.max(this.newest, at);
+      if (!supersedes(at, this.revs[part])) return;
+      this.revs[part] = at;
+      this.parts[part] = value;
+    };
+    this.listen('playlist:updated', ({ songs, rev: at }) => take('playlist', songs, at));
+    this.listen('settings:updated', ({ rev: at, ...settings }) => take('settings', settings, at));
+    this.listen('requests:updated', ({ requests, rev: at }) => take('requests', requests, at));
+    this.listen('skip:updated', ({ rev: at, ...skip }) => take('skip', skip, at));
+    this.listen('copies:updated', ({ copies, rev: at }) => take('copies', copies, at));
+    for (const event of ['presence:joined', 'presence:left', 'presence:changed'] as const) {
+      this.listen(event, ({ rev: at }) => (this.newest = Math.max(this.newest, at)));
+    }
+    if (snapshot) this.begin(snapshot);
+  }
+
+  protected override started({ playlist, settings, requests, skip, copies, rev }: RoomSnapshot): void {
+    this.parts = { playlist, settings, requests, skip, copies };
+    this.revs = { playlist: rev, settings: rev, requests: rev, skip: rev, copies: rev };
+    this.newest = Math.max(this.newest, rev);
+  }
 }

@@ -1,6 +1,12 @@
-import { ErrorCode, USERNAME_MAX_LENGTH, type Presence } from '@musync/protocol';
+import { ErrorCode, USERNAME_MAX_LENGTH, type JoinResult, type Presence } from '@musync/protocol';
 
-import { nextEvent, request, RunningServer, type TestClient } from './harness.js';
+import { nextEvent, PresenceWatch, request, RunningServer, type TestClient } from './harness.js';
+
+interface Joined {
+  readonly client: TestClient;
+  readonly memberId: string;
+  readonly joined: JoinResult;
+}
 
 describe('room gateway (real socket.io clients against a running server)', () => {
   let server: RunningServer;
@@ -13,11 +19,11 @@ describe('room gateway (real socket.io clients against a running server)', () =>
     await server.stop();
   });
 
-  async function joinAs(name: string, roomId = 'lobby'): Promise<{ client: TestClient; memberId: string }> {
+  async function joinAs(name: string, roomId = 'lobby'): Promise<Joined> {
     const client = await server.connect();
     const ack = await request(client, 'room:join', { roomId, username: name });
     if (!ack.ok) throw new Error(`join failed: ${ack.error.message}`);
-    return { client, memberId: ack['memberId'] as string };
+    return { client, memberId: ack['memberId'] as string, joined: ack as unknown as JoinResult };
   }
 
   it('answers a join with the room snapshot, the first member being admin', async () => {
@@ -31,11 +37,18 @@ describe('room gateway (real socket.io clients against a running server)', () =>
     expect(presence.adminId).toBe(ack['memberId']);
   });
 
-  it('tells everyone in the room when someone joins', async () => {
+  it('tells everyone in the room when someone joins, with the newcomer alone (a delta)', async () => {
     const ada = await joinAs('Ada');
-    const seen = nextEvent(ada.client, 'presence:updated', (p) => p.members.length === 2);
+    const watch = new PresenceWatch(ada.client, ada.joined);
+    const delta = nextEvent(ada.client, 'presence:joined');
     const bob = await joinAs('Bob');
-    const presence = await seen;
+    expect(await delta).toEqual({
+      member: { id: bob.memberId, personId: bob.memberId, name: 'Bob', joinedAt: expect.any(Number) },
+      adminId: ada.memberId,
+      since: ada.joined.rev,
+      rev: bob.joined.rev,
+    });
+    const presence = await watch.until((p) => p.members.length === 2);
     expect(presence.members.map((m) => m.name)).toEqual(['Ada', 'Bob']);
     expect(presence.adminId).toBe(ada.memberId);
     expect(presence.members[1]!.id).toBe(bob.memberId);
@@ -45,9 +58,9 @@ describe('room gateway (real socket.io clients against a running server)', () =>
     const ada = await joinAs('Ada');
     const bob = await joinAs('Bob');
     const cy = await joinAs('Cy');
-    const seenByCy = nextEvent(cy.client, 'presence:updated', (p) => p.members.length === 2);
+    const watch = new PresenceWatch(cy.client, cy.joined);
     ada.client.disconnect();
-    const presence = await seenByCy;
+    const presence = await watch.until((p) => p.members.length === 2);
     expect(presence.adminId).toBe(bob.memberId);
     expect(presence.members.map((m) => m.name)).toEqual(['Bob', 'Cy']);
   });
@@ -67,11 +80,11 @@ describe('room gateway (real socket.io clients against a running server)', () =>
       name: string,
       clientToken: string,
       roomId = 'lobby',
-    ): Promise<{ client: TestClient; memberId: string }> {
+    ): Promise<Joined> {
       const client = await graceful.connect();
       const ack = await request(client, 'room:join', { roomId, username: name, clientToken });
       if (!ack.ok) throw new Error(ack.error.message);
-      return { client, memberId: ack['memberId'] as string };
+      return { client, memberId: ack['memberId'] as string, joined: ack as unknown as JoinResult };
     }
 
     it('promotes the longest-present member once the grace period is over, every time', async () => {
@@ -79,8 +92,9 @@ describe('room gateway (real socket.io clients against a running server)', () =>
       for (let round = 0; round < 5; round++) {
         const ada = await joinWithToken('Ada', `ada-token-${round}-padding`, `grace-${round}`);
         const bob = await joinWithToken('Bob', `bob-token-${round}-padding`, `grace-${round}`);
-        const vacant = nextEvent(bob.client, 'presence:updated', (p) => p.members.length === 1);
-        const promoted = nextEvent(bob.client, 'presence:updated', (p) => p.adminId === bob.memberId, 2000);
+        const watch = new PresenceWatch(bob.client, bob.joined);
+        const vacant = watch.until((p) => p.members.length === 1);
+        const promoted = nextEvent(bob.client, 'presence:changed', (p) => p.adminId === bob.memberId, 2000);
         ada.client.disconnect();
         expect((await vacant).adminId).toBeNull(); // held open for Ada first
         await promoted;
@@ -90,23 +104,24 @@ describe('room gateway (real socket.io clients against a running server)', () =>
     it('gives the chair back to the admin who reconnects with the same browser token in time', async () => {
       const ada = await joinWithToken('Ada', 'ada-browser-token-0001');
       const bob = await joinWithToken('Bob', 'bob-browser-token-0001');
+      const watch = new PresenceWatch(bob.client, bob.joined);
       ada.client.disconnect();
       const back = await joinWithToken('Ada', 'ada-browser-token-0001');
       await new Promise((resolve) => setTimeout(resolve, 500)); // past the grace period
-      const presence = await nextEvent(bob.client, 'presence:updated', () => true, 100).catch(() => null);
+      const presence = watch.presence;
       const probe = await graceful.connect();
       const ack = await request(probe, 'room:join', { roomId: 'lobby', username: 'Probe' });
       const adminId = ack.ok ? (ack['presence'] as Presence).adminId : null;
       expect(adminId).toBe(back.memberId);
-      expect(presence?.adminId ?? adminId).not.toBe(bob.memberId);
+      expect(presence.adminId).toBe(back.memberId);
     });
   });
 
   it('keeps rooms apart: people, admin and broadcasts', async () => {
     const ada = await joinAs('Ada', 'lobby');
     let leaked = false;
-    ada.client.on('presence:updated', (p) => {
-      if (p.roomId !== 'lobby') leaked = true;
+    ada.client.on('presence:joined', () => {
+      leaked = true;
     });
     const client = await server.connect();
     const ack = await request(client, 'room:join', { roomId: 'jazz', username: 'Zoe' });
@@ -132,7 +147,7 @@ describe('room gateway (real socket.io clients against a running server)', () =>
   ])('refuses a join with %s: typed error, nothing joined', async (_, payload) => {
     const watcher = await joinAs('Watcher');
     let presenceChanged = false;
-    watcher.client.on('presence:updated', () => {
+    watcher.client.on('presence:joined', () => {
       presenceChanged = true;
     });
     const client = await server.connect();
@@ -142,6 +157,31 @@ describe('room gateway (real socket.io clients against a running server)', () =>
     const ok = await request(client, 'room:join', { roomId: 'lobby', username: 'Late' });
     expect(ok.ok && (ok['presence'] as Presence).members.map((m) => m.name)).toEqual(['Watcher', 'Late']);
     expect(presenceChanged).toBe(true); // only from Late's valid join
+  });
+
+  it('stamps every broadcast with the room revision, the join snapshot too', async () => {
+    const ada = await joinAs('Ada');
+    const setting = nextEvent(ada.client, 'settings:updated');
+    const chat = nextEvent(ada.client, 'chat:line');
+    const ack = await request(ada.client, 'room:configure', { control: 'admin' });
+    expect(ack).toMatchObject({ ok: true, rev: ada.joined.rev + 1 });
+    expect((await setting).rev).toBe(ada.joined.rev + 1);
+    const bob = await joinAs('Bob');
+    expect(bob.joined.rev).toBe(ada.joined.rev + 2);
+    expect((await chat).rev).toBe(bob.joined.rev); // Bob's "joined" notice
+  });
+
+  it('answers room:snapshot with the room as it is now, revision included', async () => {
+    const ada = await joinAs('Ada');
+    const bob = await joinAs('Bob');
+    const snapshot = await request(ada.client, 'room:snapshot', {});
+    expect(snapshot).toMatchObject({ ok: true, rev: bob.joined.rev });
+    expect(snapshot.ok && (snapshot['presence'] as Presence).members.map((m) => m.name)).toEqual(['Ada', 'Bob']);
+    const refused = await request(ada.client, 'room:snapshot', { full: true });
+    expect(refused).toEqual({ ok: false, error: { code: ErrorCode.INVALID_PAYLOAD, message: expect.any(String) } });
+    const stranger = await server.connect();
+    const notJoined = await request(stranger, 'room:snapshot', {});
+    expect(notJoined).toEqual({ ok: false, error: { code: ErrorCode.NOT_JOINED, message: expect.any(String) } });
   });
 
   it('refuses a second join on the same connection', async () => {

@@ -37,7 +37,7 @@ describe('vote to skip with three people over real sockets', () => {
       ok: true,
       skip: { songId: 'one', voterIds: [bobPerson], needed: 2 },
     });
-    expect(await firstVote).toEqual({ songId: 'one', voterIds: [bobPerson], needed: 2 });
+    expect(await firstVote).toEqual({ songId: 'one', voterIds: [bobPerson], needed: 2, rev: expect.any(Number) });
     expect(await request(bob, 'playback:vote-skip', { songId: 'one' })).toEqual(refusedWith(ErrorCode.ALREADY_VOTED));
 
     const skipped = Promise.all([ada, bob].map((c) => nextEvent(c, 'playback:updated', (p) => p.songId === 'two')));
@@ -46,7 +46,7 @@ describe('vote to skip with three people over real sockets', () => {
     expect(await request(cy, 'playback:vote-skip', { songId: 'one' })).toMatchObject({ ok: true, skip: { songId: 'two' } });
     for (const playback of await skipped) expect(playback).toMatchObject({ songId: 'two', status: 'loading', position: 0 });
     expect(await notice).toMatchObject({ notice: { type: 'skipped', title: 'Song one', votes: 2 } });
-    expect(await reset).toEqual({ songId: 'two', voterIds: [], needed: 2 });
+    expect(await reset).toEqual({ songId: 'two', voterIds: [], needed: 2, rev: expect.any(Number) });
 
     // Ada's vote for the song that is gone changes nothing.
     expect(await request(ada, 'playback:vote-skip', { songId: 'one' })).toEqual(refusedWith(ErrorCode.STALE_STATE));
@@ -70,9 +70,17 @@ describe('vote to skip with three people over real sockets', () => {
     expect(await request(ada, 'room:configure', { skipThreshold: 'off' })).toEqual({
       ok: true,
       settings: { control: 'everyone', skipThreshold: 'off', addSongs: 'admin', waitForCopies: false, hasPasscode: false },
+      rev: expect.any(Number),
     });
-    expect(await settingsSeen).toEqual({ control: 'everyone', skipThreshold: 'off', addSongs: 'admin', waitForCopies: false, hasPasscode: false });
-    expect(await skipSeen).toEqual({ songId: 'one', voterIds: [], needed: null });
+    expect(await settingsSeen).toEqual({
+      control: 'everyone',
+      skipThreshold: 'off',
+      addSongs: 'admin',
+      waitForCopies: false,
+      hasPasscode: false,
+      rev: expect.any(Number),
+    });
+    expect(await skipSeen).toEqual({ songId: 'one', voterIds: [], needed: null, rev: expect.any(Number) });
     expect(await request(bob, 'playback:vote-skip', { songId: 'one' })).toEqual(refusedWith(ErrorCode.VOTE_SKIP_OFF));
 
     expect((await request(ada, 'room:configure', { skipThreshold: 1 })).ok).toBe(true);

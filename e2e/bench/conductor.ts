@@ -1,10 +1,13 @@
 import {
+  presenceView,
   READY_BARRIER_MS,
+  receivePresence,
   type Ack,
   type ClientToServerEvents,
   type Playback,
   type PlaybackResult,
-  type Presence,
+  type PresenceDelta,
+  type PresenceView,
   type ServerToClientEvents,
 } from '@musync/protocol';
 import { io, type Socket } from 'socket.io-client';
@@ -31,7 +34,7 @@ export const trueNow = (): number => performance.timeOrigin + performance.now();
  */
 export class Conductor {
   private playback: Playback | null = null;
-  private presence: Presence | null = null;
+  private presence: PresenceView | null = null;
   private readonly waiters = new Set<() => void>();
 
   private readonly socket: ConductorSocket;
@@ -45,10 +48,13 @@ export class Conductor {
       }
       this.notify();
     });
-    socket.on('presence:updated', (presence) => {
-      this.presence = presence;
+    const take = (delta: PresenceDelta): void => {
+      if (this.presence) this.presence = receivePresence(this.presence, delta);
       this.notify();
-    });
+    };
+    socket.on('presence:joined', (d) => take({ kind: 'joined', ...d }));
+    socket.on('presence:left', (d) => take({ kind: 'left', ...d }));
+    socket.on('presence:changed', (d) => take({ kind: 'changed', ...d }));
   }
 
   static async join(serverUrl: string, roomId: string): Promise<Conductor> {
@@ -62,12 +68,12 @@ export class Conductor {
     if (!joined.ok) throw new Error(`conductor could not join ${roomId}: ${joined.error.message}`);
     if (joined.presence.adminId !== joined.memberId) throw new Error(`conductor is not the admin of ${roomId}`);
     conductor.playback = joined.playback;
-    conductor.presence = joined.presence;
+    conductor.presence = presenceView(joined.presence, joined.rev);
     return conductor;
   }
 
   get members(): number {
-    return this.presence?.members.length ?? 0;
+    return this.presence?.presence.members.length ?? 0;
   }
 
   get current(): Playback | null {

@@ -117,6 +117,8 @@ export class NodePresence implements OnApplicationBootstrap, BeforeApplicationSh
         }
         // Its members' round trips no longer count toward the room's lead.
         await this.rooms.run(roomId, { type: 'sync:lead', leadMs: LEAD_FLOOR_MS, source: nodeId }, 'system');
+        // Its last broadcasts may never have left it: a presence delta now lets anyone who missed one resync.
+        await this.rooms.run(roomId, { type: 'presence:announce' }, 'system');
       }
       await redis.multi().del(keys.nodeRooms(nodeId)).srem(NODES, nodeId).exec();
       this.logger.log(`node ${nodeId} stopped answering: its members left`);

@@ -11,6 +11,8 @@ import {
   CONTROL_BURST,
   CONTROL_PER_SECOND,
   ErrorCode,
+  SNAPSHOT_BURST,
+  SNAPSHOT_PER_SECOND,
   TIME_BURST,
   TIME_PER_SECOND,
   UPLOAD_CHUNK_BURST,
@@ -24,8 +26,8 @@ import { clientAddress } from '../security/origin-policy.js';
 import { DomainError } from './domain-error.js';
 import { TokenBucket } from './token-bucket.js';
 
-/** Event classes with their own budgets: playback buttons, chat lines, request actions, clock pings, upload chunks. */
-export type RateClass = 'control' | 'chat' | 'requests' | 'time' | 'upload';
+/** Event classes with their own budgets: playback buttons, chat lines, request actions, clock pings, upload chunks, resyncs. */
+export type RateClass = 'control' | 'chat' | 'requests' | 'time' | 'upload' | 'resync';
 
 interface Budget {
   readonly burst: number;
@@ -81,6 +83,7 @@ export class RateLimitInterceptor implements NestInterceptor {
       requests: { ...scaled(CONTROL_BURST, CONTROL_PER_SECOND), message: 'Slow down: too many request actions.' },
       time: { ...scaled(TIME_BURST, TIME_PER_SECOND), message: 'Slow down: too many clock pings.' },
       upload: { ...scaled(UPLOAD_CHUNK_BURST, UPLOAD_CHUNKS_PER_SECOND), message: 'Slow down: too many upload messages.' },
+      resync: { ...scaled(SNAPSHOT_BURST, SNAPSHOT_PER_SECOND), message: 'Slow down: too many snapshot requests.' },
     };
   }
 

@@ -9,7 +9,7 @@ import { AppConfig } from '../config/config.module.js';
 import { RoomPersistence, type PersistedRoom } from '../store/room-persistence.js';
 import { keepHistory } from './chat.rules.js';
 import { RoomStore } from './room.store.js';
-import { apply, emptyRoom, type Actor, type RoomCommand, type RoomResult, type RoomState } from './room.state.js';
+import { apply, emptyRoom, type Actor, type RoomCommand, type AppliedResult, type RoomState } from './room.state.js';
 
 /**
  * The embedded store: rooms in this process's memory, each applied
@@ -33,7 +33,7 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
     super();
   }
 
-  async apply(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomResult> {
+  async apply(roomId: string, command: RoomCommand, actor: Actor): Promise<AppliedResult> {
     await this.load(roomId);
     // From here to the end nothing awaits: the command is applied atomically.
     const before = this.rooms.get(roomId) ?? emptyRoom(roomId, this.config.CHAT_HISTORY);

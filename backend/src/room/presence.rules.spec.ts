@@ -11,20 +11,23 @@ describe('presence: joining and leaving', () => {
     expect(state.members.map((m) => m.id)).toEqual(['ada', 'bob', 'cy']);
   });
 
-  it('announces presence without the members’ browser tokens', () => {
+  it('announces an arrival as a delta: the newcomer alone, without their browser token', () => {
     const { events } = run(room(['Ada']), joining('Bob', { token: 'secret-token-123456' }), member('bob'));
-    expect(events.find((e) => e.name === 'presence:updated')).toEqual({
-      name: 'presence:updated',
+    expect(events.find((e) => e.name === 'presence:joined')).toEqual({
+      name: 'presence:joined',
       payload: {
-        roomId: 'lobby',
+        member: { id: 'bob', personId: 'person-bob', name: 'Bob', joinedAt: 100_000 },
         adminId: 'ada',
-        members: [
-          { id: 'ada', personId: 'person-ada', name: 'Ada', joinedAt: 1000 },
-          { id: 'bob', personId: 'person-bob', name: 'Bob', joinedAt: 100_000 },
-        ],
       },
     });
     expect(JSON.stringify(events)).not.toContain('secret');
+  });
+
+  it('announces a departure as a delta naming who left and the admin after it', () => {
+    const { events } = run(room(['Ada', 'Bob', 'Cy']), { type: 'member:leave', graceMs: 0, adminRule: 'first-come' }, member('ada'));
+    expect(events.filter((e) => e.name.startsWith('presence:'))).toEqual([
+      { name: 'presence:left', payload: { memberId: 'ada', adminId: 'bob' } },
+    ]);
   });
 
   it('refuses a second join by the same member', () => {
@@ -42,6 +45,16 @@ describe('presence: joining and leaving', () => {
   });
 });
 
+describe('presence:announce (after a node left the cluster)', () => {
+  it('sends a presence delta that changes nothing, and only the server may', () => {
+    const before = room(['Ada', 'Bob']);
+    const { state, events } = run(before, { type: 'presence:announce' }, 'system');
+    expect(events).toEqual([{ name: 'presence:changed', payload: { adminId: 'ada' } }]);
+    expect({ ...state, rev: before.rev, presenceRev: before.presenceRev }).toEqual(before);
+    expect(refusal(before, { type: 'presence:announce' }, member('ada'))).toBe(ErrorCode.FORBIDDEN);
+  });
+});
+
 describe('admin election', () => {
   it('promotes the longest-present member at once when there is no grace period', () => {
     const { state, wakeups } = run(room(['Ada', 'Bob', 'Cy']), { type: 'member:leave', graceMs: 0, adminRule: 'first-come' }, member('ada'));
@@ -55,7 +68,7 @@ describe('admin election', () => {
     expect(left.wakeups).toEqual([{ at: 15_000, command: { type: 'admin:vacancy-expired', token: 'token-of-ada' } }]);
     const expired = run(left.state, left.wakeups[0]!.command, 'system', 15_000);
     expect(expired.state.adminId).toBe('bob');
-    expect(expired.events[0]).toMatchObject({ name: 'presence:updated', payload: { adminId: 'bob' } });
+    expect(expired.events[0]).toMatchObject({ name: 'presence:changed', payload: { adminId: 'bob' } });
   });
 
   it('gives the chair back to the admin who returns (same browser token) within the grace period', () => {
@@ -194,7 +207,7 @@ describe('admin claim: the password rule', () => {
   it('makes a member who proves the password admin, and says so in the chat', () => {
     const { state, events } = run(guarded(), claim(PASSWORD), member('bob'));
     expect(state.adminId).toBe('bob');
-    expect(events).toContainEqual({ name: 'presence:updated', payload: presenceOf(state) });
+    expect(events).toContainEqual({ name: 'presence:changed', payload: { adminId: 'bob' } });
     expect(state.chat.at(-1)).toMatchObject({ kind: 'notice', notice: { type: 'admin', name: 'Bob' } });
   });
 

@@ -11,7 +11,6 @@ import { withNotice } from './chat.rules.js';
 import { readyForAll } from './playback.rules.js';
 import {
   memberIdOf,
-  presenceOf,
   requireAdmin,
   requireMember,
   requireSystem,
@@ -41,6 +40,8 @@ export type PresenceCommand =
   | { readonly type: 'admin:vacancy-expired'; readonly token: string }
   /** `adminPassword`: the server's ADMIN_PASSWORD, sealed (null: the server has none). */
   | { readonly type: 'admin:claim'; readonly password: string; readonly adminPassword: SealedSecret | null }
+  /** Re-announces who is admin (a presence delta that changes nothing), after a node left the cluster. */
+  | { readonly type: 'presence:announce' }
   | {
       readonly type: 'room:configure';
       readonly control?: ControlMode | undefined;
@@ -86,7 +87,11 @@ export const presenceRules: Rules<PresenceCommand> = {
     // The returning admin takes the chair back; otherwise a room with no admin and
     // no open vacancy crowns an eligible arrival.
     const adminId = returningAdmin ? id : (state.adminId ?? (vacancy || !eligible ? null : id));
-    const joined = withPresence({ ...state, members, adminId, vacancy: returningAdmin ? null : vacancy });
+    const joined: RoomResult = {
+      state: { ...state, members, adminId, vacancy: returningAdmin ? null : vacancy },
+      events: [{ name: 'presence:joined', payload: { member: { id, personId: command.personId, name, joinedAt: now }, adminId } }],
+      wakeups: [],
+    };
     return alreadyHere ? joined : withNotice(joined, { type: 'joined', name }, now);
   },
 
@@ -113,7 +118,7 @@ export const presenceRules: Rules<PresenceCommand> = {
     const started = readyForAll(next, now);
     const left: RoomResult = {
       state: started.state,
-      events: [{ name: 'presence:updated', payload: presenceOf(started.state) }, ...started.events],
+      events: [{ name: 'presence:left', payload: { memberId: id, adminId: started.state.adminId } }, ...started.events],
       wakeups: [...wakeups, ...started.wakeups],
     };
     const stillHere = members.some((m) => m.personId === leaving.personId);
@@ -123,7 +128,7 @@ export const presenceRules: Rules<PresenceCommand> = {
   'admin:vacancy-expired': (state, command, actor, now) => {
     requireSystem(actor, 'close the admin vacancy');
     if (state.vacancy?.token !== command.token || state.vacancy.until > now) return { state, events: [], wakeups: [] };
-    return withPresence({ ...state, adminId: firstEligible(state.members), vacancy: null });
+    return withAdmin({ ...state, adminId: firstEligible(state.members), vacancy: null });
   },
 
   'admin:claim': (state, command, actor) => {
@@ -136,7 +141,14 @@ export const presenceRules: Rules<PresenceCommand> = {
     }
     // The proof is the person's (their other tabs too), and the chair is theirs now.
     const members = state.members.map((m) => (m.personId === claimer.personId ? { ...m, eligible: true } : m));
-    return withPresence({ ...state, members, adminId: claimer.id, vacancy: null });
+    return withAdmin({ ...state, members, adminId: claimer.id, vacancy: null });
+  },
+
+  // A node that stopped may have committed a change and not lived to broadcast it.
+  // A no-op delta after it shows every client that missed one a gap, and so a resync.
+  'presence:announce': (state, _command, actor) => {
+    requireSystem(actor, 'announce presence');
+    return withAdmin(state);
   },
 
   'room:configure': (state, command, actor) => {
@@ -205,6 +217,7 @@ function cut(text: string, max: number): string {
   return kept.trimEnd();
 }
 
-function withPresence(state: RoomState): RoomResult {
-  return { state, events: [{ name: 'presence:updated', payload: presenceOf(state) }], wakeups: [] };
+/** Tells the room who is admin now (a presence delta; the members are unchanged). */
+function withAdmin(state: RoomState): RoomResult {
+  return { state, events: [{ name: 'presence:changed', payload: { adminId: state.adminId } }], wakeups: [] };
 }

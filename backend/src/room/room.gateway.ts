@@ -17,6 +17,7 @@ import {
   SelectSchema,
   SettingsSchema,
   SkipSchema,
+  SnapshotRequestSchema,
   SongReadySchema,
   SongStepSchema,
   SyncReportSchema,
@@ -29,6 +30,7 @@ import {
   type PlaybackResult,
   type Presence,
   type RoomSettings,
+  type RoomSnapshot,
   type SeekRequest,
   type SelectRequest,
   type SettingsRequest,
@@ -109,9 +111,9 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
   async configure(
     @ConnectedSocket() socket: MusyncSocket,
     @MessageBody({ schema: SettingsSchema }) request: SettingsRequest,
-  ): Promise<{ settings: RoomSettings }> {
+  ): Promise<{ settings: RoomSettings; rev: number }> {
     const state = await this.rooms.configure(sessionOf(socket), request);
-    return { settings: settingsOf(state) };
+    return { settings: settingsOf(state), rev: state.rev };
   }
 
   @SubscribeMessage('admin:claim')
@@ -121,6 +123,15 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
     @MessageBody({ schema: AdminClaimSchema }) request: AdminClaimRequest,
   ): Promise<{ presence: Presence }> {
     return { presence: await this.rooms.claimAdmin(sessionOf(socket), request.password) };
+  }
+
+  @SubscribeMessage('room:snapshot')
+  @RateLimited('resync')
+  snapshot(
+    @ConnectedSocket() socket: MusyncSocket,
+    @MessageBody({ schema: SnapshotRequestSchema }) _request: object,
+  ): Promise<RoomSnapshot> {
+    return this.rooms.snapshot(sessionOf(socket).roomId);
   }
 
   @SubscribeMessage('time:ping')

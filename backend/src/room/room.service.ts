@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { JoinResult, Presence, SettingsRequest } from '@musync/protocol';
+import type { JoinResult, Presence, RoomSnapshot, SettingsRequest } from '@musync/protocol';
 
 import { ServerClock } from '../clock/server-clock.js';
 import { AppConfig } from '../config/config.module.js';
 import { Broadcaster } from './broadcaster.js';
 import { RoomStore } from './room.store.js';
-import { presenceOf, snapshotOf, type Actor, type AdminRule, type RoomCommand, type RoomState } from './room.state.js';
+import { emptyRoom, presenceOf, snapshotOf, type Actor, type AdminRule, type RoomCommand, type RoomState } from './room.state.js';
 import { seal, type SealedSecret } from './secret.js';
 import { WakeupLedger, type RoomWakeup } from './wakeup-ledger.js';
 
@@ -54,6 +54,11 @@ export class RoomService implements OnApplicationBootstrap, OnModuleDestroy {
     const state = await this.run(roomId, join, { memberId });
     const joined = state.members.find((m) => m.id === memberId)?.name ?? name;
     return { memberId, personId, name: joined, adminClaimable: this.adminPassword !== null, ...snapshotOf(state) };
+  }
+
+  /** The room as it is now (a client's resync). */
+  async snapshot(roomId: string): Promise<RoomSnapshot> {
+    return snapshotOf((await this.store.get(roomId)) ?? emptyRoom(roomId, this.config.CHAT_HISTORY));
   }
 
   async leave(roomId: string, memberId: string, graceMs = this.config.ADMIN_GRACE_MS): Promise<void> {

@@ -63,6 +63,10 @@ export interface AdminVacancy {
 
 export interface RoomState {
   readonly roomId: string;
+  /** The room's revision: bumped by every applied change, carried by every broadcast (see the protocol's revision.ts). */
+  readonly rev: number;
+  /** The revision of the last presence change: the `since` of the next presence delta. */
+  readonly presenceRev: number;
   /** In join order: the first is the longest present. */
   readonly members: readonly MemberState[];
   readonly adminId: string | null;
@@ -109,13 +113,30 @@ export type RoomEvent = {
   [E in ServerEventName]: { readonly name: E; readonly payload: ServerEventPayload<E> };
 }[ServerEventName];
 
+/** What `apply` stamps on every broadcast, so the rules never deal with it. */
+type Stamp = 'rev' | 'since';
+type Unstamped<P> = P extends unknown ? Omit<P, Stamp> : never;
+
+/** A broadcast as a rule writes it: the payload without the revision `apply` stamps on. */
+export type RoomEventDraft = {
+  [E in ServerEventName]: { readonly name: E; readonly payload: Unstamped<ServerEventPayload<E>> };
+}[ServerEventName];
+
 /** A command the server must apply as 'system' at server time `at` (idempotent by construction). */
 export interface Wakeup {
   readonly at: number;
   readonly command: RoomCommand;
 }
 
+/** What a rule returns. */
 export interface RoomResult {
+  readonly state: RoomState;
+  readonly events: readonly RoomEventDraft[];
+  readonly wakeups: readonly Wakeup[];
+}
+
+/** What `apply` returns: the broadcasts stamped with the new revision. */
+export interface AppliedResult {
   readonly state: RoomState;
   readonly events: readonly RoomEvent[];
   readonly wakeups: readonly Wakeup[];
@@ -124,6 +145,8 @@ export interface RoomResult {
 export function emptyRoom(roomId: string, chatHistory = CHAT_HISTORY_DEFAULT): RoomState {
   return {
     roomId,
+    rev: 0,
+    presenceRev: 0,
     members: [],
     adminId: null,
     vacancy: null,
@@ -147,7 +170,7 @@ export function emptyRoom(roomId: string, chatHistory = CHAT_HISTORY_DEFAULT): R
 // loading when it is evaluated.
 let rules: Rules<RoomCommand> | undefined;
 
-export function apply(state: RoomState, command: RoomCommand, actor: Actor, now: number): RoomResult {
+export function apply(state: RoomState, command: RoomCommand, actor: Actor, now: number): AppliedResult {
   rules ??= {
     ...presenceRules,
     ...playbackRules,
@@ -162,7 +185,29 @@ export function apply(state: RoomState, command: RoomCommand, actor: Actor, now:
   // Consequences of any change, each decided here once: who holds which own copy is
   // re-counted (people left, songs came and went), a new admin is announced, and the
   // vote to skip is re-counted (people left, the threshold moved, a vote came).
-  return settleSkip(state, announceAdmin(state, settleCopies(state, result, now), now), now);
+  return revise(state, settleSkip(state, announceAdmin(state, settleCopies(state, result, now), now), now));
+}
+
+/**
+ * One revision per applied change: a command that changed the room (or told it
+ * something) bumps `rev`, and every broadcast it causes carries that `rev`;
+ * presence deltas also carry `since`, the revision of the presence change before.
+ */
+function revise(before: RoomState, result: RoomResult): AppliedResult {
+  if (result.state === before && result.events.length === 0) return { ...result, events: [] };
+  const rev = before.rev + 1;
+  const presence = result.events.some((e) => e.name.startsWith('presence:'));
+  const state = { ...result.state, rev, presenceRev: presence ? rev : before.presenceRev };
+  const events = result.events.map(
+    (event) =>
+      ({
+        name: event.name,
+        payload: event.name.startsWith('presence:')
+          ? { ...event.payload, since: before.presenceRev, rev }
+          : { ...event.payload, rev },
+      }) as RoomEvent,
+  );
+  return { state, events, wakeups: result.wakeups };
 }
 
 export type Rule<C extends RoomCommand> = (state: RoomState, command: C, actor: Actor, now: number) => RoomResult;
@@ -180,6 +225,7 @@ export function presenceOf(state: RoomState): Presence {
 
 export function snapshotOf(state: RoomState): RoomSnapshot {
   return {
+    rev: state.rev,
     presence: presenceOf(state),
     playlist: state.playlist,
     playback: state.playback,

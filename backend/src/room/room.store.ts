@@ -1,4 +1,4 @@
-import type { Actor, RoomCommand, RoomResult, RoomState } from './room.state.js';
+import type { Actor, AppliedResult, RoomCommand, RoomState } from './room.state.js';
 
 /**
  * Where room state lives. Implementations apply the reducer atomically per
@@ -6,7 +6,7 @@ import type { Actor, RoomCommand, RoomResult, RoomState } from './room.state.js'
  */
 export abstract class RoomStore {
   /** Applies one command to the room (created empty if new) and stores the result. */
-  abstract apply(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomResult>;
+  abstract apply(roomId: string, command: RoomCommand, actor: Actor): Promise<AppliedResult>;
   abstract get(roomId: string): Promise<RoomState | null>;
   /** Whether any room, loaded or only kept on disk, lists the song. */
   abstract songInUse(songId: string): Promise<boolean>;

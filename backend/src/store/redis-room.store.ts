@@ -8,7 +8,7 @@ import { ServerClock } from '../clock/server-clock.js';
 import { AppConfig } from '../config/config.module.js';
 import { restore } from '../room/memory-room.store.js';
 import { RoomStore } from '../room/room.store.js';
-import { apply, emptyRoom, type Actor, type RoomCommand, type RoomResult, type RoomState } from '../room/room.state.js';
+import { apply, emptyRoom, type Actor, type RoomCommand, type AppliedResult, type RoomState } from '../room/room.state.js';
 import { RoomPersistence } from './room-persistence.js';
 
 /** Key layout (one Redis, one keyspace prefix). */
@@ -57,6 +57,8 @@ const MAX_ATTEMPTS = 100;
 export class RedisRoomStore extends RoomStore {
   private readonly logger = new Logger(RedisRoomStore.name);
   private readonly redis: Redis;
+  /** The last command queued per room on this node: a node applies one at a time per room. */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly clock: ServerClock,
@@ -68,7 +70,26 @@ export class RedisRoomStore extends RoomStore {
     this.redis = link.required();
   }
 
-  async apply(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomResult> {
+  /**
+   * Commands for one room on this node run one after another: they would only
+   * lose the compare-and-set to each other (a room filling with 25 joins in
+   * flight retried most of them, each re-reading the whole room), so only
+   * commands from other nodes are left to race. While Redis is away they do not
+   * queue: each waits for it on its own, as before, instead of one after another.
+   */
+  apply(roomId: string, command: RoomCommand, actor: Actor): Promise<AppliedResult> {
+    if (this.redis.status !== 'ready') return this.applyNow(roomId, command, actor);
+    const previous = this.queues.get(roomId) ?? Promise.resolve();
+    const result = previous.then(() => this.applyNow(roomId, command, actor));
+    const tail = result.catch(() => undefined);
+    this.queues.set(roomId, tail);
+    void tail.then(() => {
+      if (this.queues.get(roomId) === tail) this.queues.delete(roomId);
+    });
+    return result;
+  }
+
+  private async applyNow(roomId: string, command: RoomCommand, actor: Actor): Promise<AppliedResult> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const [version, stored] = await this.read(roomId);
       const result = apply(stored.state, command, actor, this.clock.now());
@@ -126,7 +147,12 @@ export class RedisRoomStore extends RoomStore {
   /** The room's version ('' if it is not in Redis yet), its stored form, and whether it existed anywhere. */
   private async read(roomId: string): Promise<[string, StoredRoom, boolean]> {
     const [version, json] = await this.redis.hmget(keys.room(roomId), 'v', 's');
-    if (version && json) return [version, JSON.parse(json) as StoredRoom, true];
+    if (version && json) {
+      const stored = JSON.parse(json) as StoredRoom;
+      // A room written before revisions existed starts counting from 0.
+      const { rev = 0, presenceRev = 0 } = stored.state as Partial<RoomState>;
+      return [version, { ...stored, state: { ...stored.state, rev, presenceRev } }, true];
+    }
     const saved = await this.persistence.load(roomId);
     const state = saved
       ? restore(roomId, saved, this.clock.now(), this.config.CHAT_HISTORY)

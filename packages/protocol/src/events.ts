@@ -28,7 +28,8 @@ import type {
   RequestResult,
   SongRequest,
 } from './requests.js';
-import type { JoinRequest, JoinResult, Presence } from './room.js';
+import type { PresenceChanged, PresenceJoined, PresenceLeft, Revised, SnapshotRequest } from './revision.js';
+import type { JoinRequest, JoinResult, Presence, RoomSnapshot } from './room.js';
 import type { SyncReport, TimePing, TimePong } from './time.js';
 import type {
   UploadChunkRequest,
@@ -43,9 +44,11 @@ import type {
 /** Commands a client sends; each is acknowledged. */
 export interface ClientToServerEvents {
   'room:join': (request: JoinRequest, ack: AckCallback<JoinResult>) => void;
-  'room:configure': (request: SettingsRequest, ack: AckCallback<{ settings: RoomSettings }>) => void;
+  'room:configure': (request: SettingsRequest, ack: AckCallback<{ settings: RoomSettings; rev: number }>) => void;
   /** Proves the server's ADMIN_PASSWORD: the sender becomes the room's admin (and may be promoted later). */
   'admin:claim': (request: AdminClaimRequest, ack: AckCallback<{ presence: Presence }>) => void;
+  /** The whole room again (a resync), for a client whose presence deltas left a gap that did not fill. */
+  'room:snapshot': (request: SnapshotRequest, ack: AckCallback<RoomSnapshot>) => void;
   'time:ping': (ping: TimePing, ack: AckCallback<TimePong>) => void;
   /** The client's measured round trip and playback error, for the adaptive lead and the room's view. */
   'sync:report': (report: SyncReport, ack: AckCallback) => void;
@@ -94,18 +97,24 @@ export interface ClientToServerEvents {
   'upload:cancel': (request: UploadRef, ack: AckCallback) => void;
 }
 
-/** Broadcasts the server sends. */
+/**
+ * Broadcasts the server sends. Each carries `rev`, the room's revision after the
+ * change it reports: a client keeps, per part, the newest it has seen (see
+ * revision.ts). Presence comes as deltas chained by `since`.
+ */
 export interface ServerToClientEvents {
-  'presence:updated': (presence: Presence) => void;
-  'playback:updated': (playback: Playback) => void;
-  'playlist:updated': (playlist: { readonly songs: readonly Song[] }) => void;
-  'settings:updated': (settings: RoomSettings) => void;
-  'chat:line': (line: ChatLine) => void;
+  'presence:joined': (delta: PresenceJoined) => void;
+  'presence:left': (delta: PresenceLeft) => void;
+  'presence:changed': (delta: PresenceChanged) => void;
+  'playback:updated': (playback: Playback & Revised) => void;
+  'playlist:updated': (playlist: { readonly songs: readonly Song[] } & Revised) => void;
+  'settings:updated': (settings: RoomSettings & Revised) => void;
+  'chat:line': (line: ChatLine & Revised) => void;
   /** The room's requests, whole, in `sortRequests` order. */
-  'requests:updated': (update: { readonly requests: readonly SongRequest[] }) => void;
-  'skip:updated': (skip: SkipVotes) => void;
+  'requests:updated': (update: { readonly requests: readonly SongRequest[] } & Revised) => void;
+  'skip:updated': (skip: SkipVotes & Revised) => void;
   /** Who holds a copy of each own-copy song, whenever that changed. */
-  'copies:updated': (update: { readonly copies: LocalCopies }) => void;
+  'copies:updated': (update: { readonly copies: LocalCopies } & Revised) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;

@@ -7,6 +7,7 @@ export * from './limits.js';
 export * from './local-songs.js';
 export * from './playback.js';
 export * from './requests.js';
+export * from './revision.js';
 export * from './room.js';
 export * from './time.js';
 export * from './upload.js';

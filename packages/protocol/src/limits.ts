@@ -79,6 +79,18 @@ export const TIME_PER_SECOND = 25;
 export const UPLOAD_CHUNK_BURST = 256;
 export const UPLOAD_CHUNKS_PER_SECOND = 2000;
 
+/**
+ * Resyncs (`room:snapshot`) a connection may ask for: a client asks only when a
+ * presence delta stayed missing for PRESENCE_GAP_MS, which reordering across
+ * nodes fills within milliseconds, so a burst of 3 then one per 2 s is plenty;
+ * each answer is the whole room, so more would be a cheap way to load a node.
+ */
+export const SNAPSHOT_BURST = 3;
+export const SNAPSHOT_PER_SECOND = 0.5;
+
+/** How long a client holds a presence delta that does not follow the one it has before asking for a snapshot. */
+export const PRESENCE_GAP_MS = 1000;
+
 /** A chat line holds at most this many characters (after trimming). */
 export const CHAT_MESSAGE_MAX_LENGTH = 500;
 

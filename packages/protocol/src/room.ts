@@ -61,6 +61,8 @@ export interface Presence {
 
 /** Everything a member needs to render the room, sent in the join ack. */
 export interface RoomSnapshot {
+  /** The room's revision this snapshot was taken at: broadcasts from before it are old news. */
+  readonly rev: number;
   readonly presence: Presence;
   readonly playlist: readonly Song[];
   readonly playback: Playback;

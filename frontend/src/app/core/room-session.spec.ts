@@ -1,6 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import {
   CLIENT_TOKEN_PATTERN,
+  PRESENCE_GAP_MS,
   type JoinRequest,
   type JoinResult,
   type Playback,
@@ -121,14 +122,94 @@ describe('RoomSession', () => {
     expect(TestBed.inject(RoomSession).lastUsername).toBe('Ada');
   });
 
-  it('follows presence broadcasts for its room', async () => {
+  it('follows presence deltas for its room', async () => {
     socket.serverAccepts();
     serverAdmits();
     session.join('lobby', 'Ada');
     await settle();
 
-    socket.broadcast('presence:updated', presenceWith('Ada', 'Linus'));
-    expect(session.presence()).toEqual(presenceWith('Ada', 'Linus'));
+    const linus = presenceWith('Grace', 'Ada', 'Linus').members[2]!;
+    socket.broadcast('presence:joined', { member: linus, adminId: 'm-Grace' });
+    expect(session.presence()).toEqual(presenceWith('Grace', 'Ada', 'Linus'));
+    socket.broadcast('presence:left', { memberId: 'm-Grace', adminId: 'm-Ada' });
+    expect(session.presence()?.members.map((m) => m.name)).toEqual(['Ada', 'Linus']);
+    expect(session.presence()?.adminId).toBe('m-Ada');
+  });
+
+  describe('revisions: broadcasts from two nodes can cross', () => {
+    async function joinAt(rev: number): Promise<void> {
+      socket.serverAccepts();
+      socket.rev = rev;
+      socket.answer('room:join', ({ username }, ack) =>
+        ack({ ...quietJoin(`m-${username}`, presenceWith('Grace', username)), rev }),
+      );
+      session.join('lobby', 'Ada');
+      await settle();
+    }
+
+    it('ignores an update older than the one it shows, part by part', async () => {
+      await joinAt(3);
+      socket.broadcast('playlist:updated', { songs: [song('a'), song('b')], rev: 6 });
+      socket.broadcast('requests:updated', { requests: [], rev: 5 });
+      socket.broadcast('playlist:updated', { songs: [song('a')], rev: 5 });
+      expect(session.playlist().map((s) => s.id)).toEqual(['a', 'b']);
+      socket.broadcast('settings:updated', { ...QUIET_ROOM.settings, control: 'admin', rev: 8 });
+      socket.broadcast('settings:updated', { ...QUIET_ROOM.settings, control: 'everyone', rev: 7 });
+      expect(session.settings()?.control).toBe('admin');
+      expect(session.settings()).not.toHaveProperty('rev');
+    });
+
+    it('ignores a broadcast older than the join snapshot', async () => {
+      await joinAt(10);
+      socket.broadcast('playlist:updated', { songs: [song('stale')], rev: 9 });
+      socket.broadcast('skip:updated', { songId: 'x', voterIds: ['p-Grace'], needed: 2, rev: 9 });
+      expect(session.playlist()).toEqual([]);
+      expect(session.skip()).toEqual(QUIET_ROOM.skip);
+    });
+
+    it('takes the broadcasts that overtook the join answer once the snapshot is in, if newer', async () => {
+      socket.serverAccepts();
+      socket.answer('room:join', ({ username }, ack) => {
+        socket.broadcast('playlist:updated', { songs: [song('old')], rev: 4 });
+        socket.broadcast('requests:updated', { requests: [songRequest('r1')], rev: 6 });
+        ack({ ...quietJoin(`m-${username}`, presenceWith('Grace', username)), rev: 5 });
+      });
+      session.join('lobby', 'Ada');
+      await settle();
+      expect(session.playlist()).toEqual([]);
+      expect(session.requests().map((r) => r.id)).toEqual(['r1']);
+    });
+
+    it('holds a presence delta that arrives before the one it follows, then applies both in order', async () => {
+      await joinAt(2);
+      const linus = presenceWith('Grace', 'Ada', 'Linus').members[2]!;
+      socket.broadcast('presence:left', { memberId: linus.id, adminId: 'm-Grace', since: 4, rev: 5 });
+      expect(session.presence()?.members.map((m) => m.name)).toEqual(['Grace', 'Ada']);
+      socket.broadcast('presence:joined', { member: linus, adminId: 'm-Grace', since: 2, rev: 4 });
+      expect(session.presence()?.members.map((m) => m.name)).toEqual(['Grace', 'Ada']);
+      expect(socket.sentPayloads('room:snapshot')).toEqual([]);
+    });
+
+    it('asks for a snapshot when a missing presence delta has not come within a second', async () => {
+      await joinAt(2);
+      const everyone = presenceWith('Grace', 'Ada', 'Linus', 'Mia');
+      socket.answer('room:snapshot', (_, ack) =>
+        ack({ ok: true, ...QUIET_ROOM, rev: 7, presence: presenceWith('Grace', 'Ada', 'Linus') }),
+      );
+      // Linus's arrival (rev 6) is lost; Mia's (since 6) arrives.
+      socket.broadcast('presence:joined', { member: everyone.members[3]!, adminId: 'm-Grace', since: 6, rev: 8 });
+      await new Promise((resolve) => setTimeout(resolve, PRESENCE_GAP_MS + 100));
+      expect(socket.sentPayloads('room:snapshot')).toEqual([{}]);
+      expect(session.presence()).toEqual(everyone);
+    });
+
+    it('orders chat lines that cross by their id, each once', async () => {
+      await joinAt(1);
+      socket.broadcast('chat:line', message('3', 'third'));
+      socket.broadcast('chat:line', message('2', 'second'));
+      socket.broadcast('chat:line', message('3', 'third'));
+      expect(session.chat().map((l) => l.id)).toEqual(['2', '3']);
+    });
   });
 
   it('waits for the connection before joining', async () => {

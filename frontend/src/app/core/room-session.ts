@@ -1,21 +1,34 @@
 import { Service, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import type {
-  ChatLine,
-  LocalCopies,
-  Playback,
-  Presence,
-  RoomSettings,
-  RoomSnapshot,
-  SkipVotes,
-  Song,
-  SongRequest,
+import {
+  PRESENCE_GAP_MS,
+  presenceView,
+  receivePresence,
+  resyncPresence,
+  supersedes,
+  type ChatLine,
+  type LocalCopies,
+  type Playback,
+  type Presence,
+  type PresenceDelta,
+  type PresenceView,
+  type RoomSettings,
+  type RoomSnapshot,
+  type ServerEventName,
+  type ServerEventPayload,
+  type SkipVotes,
+  type Song,
+  type SongRequest,
 } from '@musync/protocol';
 import { type Observable, Subject } from 'rxjs';
 
 import { readSetting, writeSetting } from './browser-storage';
 import { clientToken } from './client-token';
 import { SocketClient } from './socket-client';
+
+function byLineId(a: ChatLine, b: ChatLine): number {
+  return Number(a.id) - Number(b.id);
+}
 
 const USERNAME_KEY = 'musync.username';
 /**
@@ -24,6 +37,13 @@ const USERNAME_KEY = 'musync.username';
  * session would otherwise grow without end. 200 is several screens to scroll back.
  */
 export const CHAT_LINES_KEPT = 200;
+
+/** The parts of the room sent whole: each keeps the revision it was last taken at. */
+type Part = 'playlist' | 'playback' | 'settings' | 'requests' | 'skip' | 'copies';
+const NO_REVS: Readonly<Record<Part, number>> = { playlist: -1, playback: -1, settings: -1, requests: -1, skip: -1, copies: -1 };
+
+/** Broadcasts held while a join is on its way: the snapshot decides which of them are news. */
+const EARLY_KEPT = 1000;
 
 interface JoinTarget {
   readonly roomId: string;
@@ -61,6 +81,15 @@ export class RoomSession {
   private target: JoinTarget | null = null;
   /** Only the answer to the latest join attempt counts. */
   private attempt = 0;
+  /** The revision each whole part was taken at: an older broadcast (another node's, overtaken) is dropped. */
+  private revs: Record<Part, number> = { ...NO_REVS };
+  /** Presence as deltas in revision order; null until joined. */
+  private view: PresenceView | null = null;
+  /** Armed while a presence delta waits for a missing one; when it fires, a snapshot is asked for. */
+  private gapTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Set while a join's answer is on its way: broadcasts wait for its snapshot, then replay. */
+  private awaitingSnapshot = false;
+  private early: (() => void)[] = [];
 
   readonly memberId = this._memberId.asReadonly();
   /** Who this browser is across reloads: votes, requests and chat lines are by person. */
@@ -102,51 +131,29 @@ export class RoomSession {
       // Membership belongs to the server-side socket, so a new connection joins again.
       if (this.target) void this.send(this.target);
     });
-    this.socket
-      .on('presence:updated')
-      .pipe(takeUntilDestroyed())
-      .subscribe((presence) => {
-        if (presence.roomId === this.target?.roomId) this._presence.set(presence);
-      });
-    // One room per connection, so every playlist, playback and settings broadcast is this room's.
-    this.socket
-      .on('playlist:updated')
-      .pipe(takeUntilDestroyed())
-      .subscribe(({ songs }) => {
-        if (!this.joined()) return;
-        this._playlist.set(songs);
-        this.playbackChanges.next();
-      });
-    this.socket
-      .on('playback:updated')
-      .pipe(takeUntilDestroyed())
-      .subscribe((playback) => this.applyPlayback(playback));
-    this.socket
-      .on('settings:updated')
-      .pipe(takeUntilDestroyed())
-      .subscribe((settings) => this.applySettings(settings));
-    this.socket
-      .on('chat:line')
-      .pipe(takeUntilDestroyed())
-      .subscribe((line) => this.applyChatLine(line));
-    this.socket
-      .on('requests:updated')
-      .pipe(takeUntilDestroyed())
-      .subscribe(({ requests }) => {
-        if (this.joined()) this._requests.set(requests);
-      });
-    this.socket
-      .on('skip:updated')
-      .pipe(takeUntilDestroyed())
-      .subscribe((skip) => {
-        if (this.joined()) this._skip.set(skip);
-      });
-    this.socket
-      .on('copies:updated')
-      .pipe(takeUntilDestroyed())
-      .subscribe(({ copies }) => {
-        if (this.joined()) this._copies.set(copies);
-      });
+    this.listen('presence:joined', (d) => this.takePresence({ kind: 'joined', ...d }));
+    this.listen('presence:left', (d) => this.takePresence({ kind: 'left', ...d }));
+    this.listen('presence:changed', (d) => this.takePresence({ kind: 'changed', ...d }));
+    // One room per connection, so every broadcast is this room's.
+    this.listen('playlist:updated', ({ songs, rev }) => {
+      if (!this.fresh('playlist', rev)) return;
+      this._playlist.set(songs);
+      this.playbackChanges.next();
+    });
+    this.listen('playback:updated', ({ rev, ...playback }) => {
+      if (this.fresh('playback', rev)) this.applyPlayback(playback);
+    });
+    this.listen('settings:updated', ({ rev, ...settings }) => this.applySettings(settings, rev));
+    this.listen('chat:line', ({ rev: _rev, ...line }) => this.applyChatLine(line as ChatLine));
+    this.listen('requests:updated', ({ requests, rev }) => {
+      if (this.fresh('requests', rev)) this._requests.set(requests);
+    });
+    this.listen('skip:updated', ({ rev, ...skip }) => {
+      if (this.fresh('skip', rev)) this._skip.set(skip);
+    });
+    this.listen('copies:updated', ({ copies, rev }) => {
+      if (this.fresh('copies', rev)) this._copies.set(copies);
+    });
   }
 
   /** Joins now if connected, otherwise as soon as the connection is up. */
@@ -170,13 +177,9 @@ export class RoomSession {
     this.playbackChanges.next();
   }
 
-  /** Takes presence from a command's ack (an admin claim); the broadcast says the same. */
-  applyPresence(presence: Presence): void {
-    if (this.joined() && presence.roomId === this.target?.roomId) this._presence.set(presence);
-  }
-
-  applySettings(settings: RoomSettings): void {
-    if (this.joined()) this._settings.set(settings);
+  /** Takes the settings from a broadcast or the admin's own configure ack, both at revision `rev`. */
+  applySettings(settings: RoomSettings, rev: number): void {
+    if (this.fresh('settings', rev)) this._settings.set(settings);
   }
 
   /**
@@ -185,7 +188,8 @@ export class RoomSession {
    */
   applyChatLine(line: ChatLine): void {
     if (!this.joined() || this._chat().some((l) => l.id === line.id)) return;
-    this._chat.update((lines) => [...lines, line].slice(-CHAT_LINES_KEPT));
+    // Lines from two nodes can cross: each goes where its id (the room's count) puts it.
+    this._chat.update((lines) => [...lines, line].sort(byLineId).slice(-CHAT_LINES_KEPT));
   }
 
   /**
@@ -199,10 +203,66 @@ export class RoomSession {
     this._skip.set(skip);
   }
 
+  /** Listens to a broadcast; while a join is on its way the broadcast waits for the snapshot. */
+  private listen<E extends ServerEventName>(event: E, take: (payload: ServerEventPayload<E>) => void): void {
+    this.socket
+      .on(event)
+      .pipe(takeUntilDestroyed())
+      .subscribe((payload) => {
+        if (!this.awaitingSnapshot) take(payload);
+        else if (this.early.length < EARLY_KEPT) this.early.push(() => take(payload));
+      });
+  }
+
+  /** Whether a whole part taken at `rev` is news; if so it becomes the part's revision. */
+  private fresh(part: Part, rev: number): boolean {
+    if (!this.joined() || !supersedes(rev, this.revs[part])) return false;
+    this.revs[part] = rev;
+    return true;
+  }
+
+  private takePresence(delta: PresenceDelta): void {
+    if (!this.view) return;
+    this.showPresence(receivePresence(this.view, delta));
+  }
+
+  private showPresence(view: PresenceView): void {
+    if (view.presence !== this.view?.presence) this._presence.set(view.presence);
+    this.view = view;
+    if (view.pending.length === 0) this.clearGap();
+    else this.gapTimer ??= setTimeout(() => void this.resync(), PRESENCE_GAP_MS);
+  }
+
+  private clearGap(): void {
+    if (this.gapTimer !== null) clearTimeout(this.gapTimer);
+    this.gapTimer = null;
+  }
+
+  /** A presence delta stayed missing: the whole room again, each part taken where it is newer. */
+  private async resync(): Promise<void> {
+    this.gapTimer = null;
+    const attempt = this.attempt;
+    const snapshot = await this.socket.request('room:snapshot', {});
+    if (!snapshot.ok || attempt !== this.attempt || !this.view) return;
+    this.showPresence(resyncPresence(this.view, snapshot.presence, snapshot.rev));
+    const { rev } = snapshot;
+    if (this.fresh('playlist', rev)) this._playlist.set(snapshot.playlist);
+    if (this.fresh('playback', rev)) this.applyPlayback(snapshot.playback);
+    this.applySettings(snapshot.settings, rev);
+    if (this.fresh('requests', rev)) this._requests.set(snapshot.requests);
+    if (this.fresh('skip', rev)) this._skip.set(snapshot.skip);
+    if (this.fresh('copies', rev)) this._copies.set(snapshot.copies);
+    for (const line of snapshot.chat) this.applyChatLine(line);
+    this.playbackChanges.next();
+  }
+
   private async send(target: JoinTarget): Promise<void> {
     const attempt = ++this.attempt;
+    this.early = [];
+    this.awaitingSnapshot = true;
     const result = await this.socket.request('room:join', { ...target, clientToken: clientToken() });
     if (attempt !== this.attempt) return;
+    this.awaitingSnapshot = false;
     if (result.ok) {
       this._memberId.set(result.memberId);
       this._personId.set(result.personId);
@@ -210,6 +270,9 @@ export class RoomSession {
       this._adminClaimable.set(result.adminClaimable);
       this.takeSnapshot(result);
       this._joining.set(false);
+      const early = this.early;
+      this.early = [];
+      for (const take of early) take();
       writeSetting(USERNAME_KEY, target.username);
     } else if (result.error.code !== 'NOT_CONNECTED') {
       this.target = null;
@@ -218,14 +281,19 @@ export class RoomSession {
       this._name.set(null);
       this.takeSnapshot(null);
       this._joining.set(false);
+      this.early = [];
       this._joinError.set(result.error.message);
       this._joinErrorCode.set(result.error.code);
     }
     // NOT_CONNECTED: the connection dropped first; the next connect sends the join again.
   }
 
-  /** The join snapshot replaces everything, versions included (the room may have been recreated). */
+  /** The join snapshot replaces everything, versions and revisions included (the room may have been recreated). */
   private takeSnapshot(snapshot: RoomSnapshot | null): void {
+    this.clearGap();
+    this.view = snapshot ? presenceView(snapshot.presence, snapshot.rev) : null;
+    const rev = snapshot?.rev ?? -1;
+    this.revs = { playlist: rev, playback: rev, settings: rev, requests: rev, skip: rev, copies: rev };
     this._presence.set(snapshot?.presence ?? null);
     this._playlist.set(snapshot?.playlist ?? []);
     this._playback.set(snapshot?.playback ?? null);

@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import type { Presence } from '@musync/protocol';
+import type { PresenceChanged } from '@musync/protocol';
 
 import { FakeSocket, provideFakeSocket } from '../testing/fake-socket';
 import { SocketClient } from './socket-client';
@@ -93,12 +93,11 @@ describe('SocketClient', () => {
   });
 
   it('delivers broadcasts until the subscription ends', () => {
-    const presence: Presence = { roomId: 'lobby', members: [], adminId: null };
-    const received: Presence[] = [];
-    const subscription = client.on('presence:updated').subscribe((p) => received.push(p));
-    socket.broadcast('presence:updated', presence);
+    const received: PresenceChanged[] = [];
+    const subscription = client.on('presence:changed').subscribe((p) => received.push(p));
+    socket.broadcast('presence:changed', { adminId: null });
     subscription.unsubscribe();
-    socket.broadcast('presence:updated', presence);
-    expect(received).toEqual([presence]);
+    socket.broadcast('presence:changed', { adminId: null });
+    expect(received).toEqual([{ adminId: null, since: 0, rev: 1 }]);
   });
 });

@@ -27,11 +27,12 @@ describe('claiming the admin chair (people panel)', () => {
     socket.serverAccepts();
     socket.answer('room:join', (_, ack) => ack({ ...quietJoin(ada.id, presence), adminClaimable }));
     // The fake server's side of admin:claim: the password makes the sender admin.
-    socket.answer('admin:claim', ({ password }, ack) =>
-      password === PASSWORD
-        ? ack({ ok: true, presence: { ...presence, adminId: ada.id } })
-        : ack({ ok: false, error: { code: 'WRONG_PASSWORD', message: 'That is not the admin password.' } }),
-    );
+    socket.answer('admin:claim', ({ password }, ack) => {
+      if (password !== PASSWORD) return ack({ ok: false, error: { code: 'WRONG_PASSWORD', message: 'That is not the admin password.' } });
+      // The server tells the room (the claimer included), then answers.
+      socket.broadcast('presence:changed', { adminId: ada.id });
+      ack({ ok: true, presence: { ...presence, adminId: ada.id } });
+    });
     TestBed.inject(RoomSession).join('lobby', 'Ada');
     fixture = TestBed.createComponent(PeoplePanel);
     await fixture.whenStable();

@@ -69,11 +69,7 @@ describe('PeoplePanel', () => {
 
   it('updates when presence changes', async () => {
     const root = await renderAsAda({ roomId: 'lobby', members: [members.ada], adminId: members.ada.id });
-    socket.broadcast('presence:updated', {
-      roomId: 'lobby',
-      members: [members.ada, members.linus],
-      adminId: members.ada.id,
-    });
+    socket.broadcast('presence:joined', { member: members.linus, adminId: members.ada.id });
     await fixture.whenStable();
     expect(text(root, 'people-count')).toBe('2 people');
     expect(people(root).map((p) => p.querySelector('.name')?.textContent)).toEqual(['Ada', 'Linus']);

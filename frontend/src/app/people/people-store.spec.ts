@@ -31,7 +31,7 @@ describe('PeopleStore', () => {
   });
 
   it('knows you became admin when the admin leaves', () => {
-    socket.broadcast('presence:updated', { roomId: 'lobby', members: [ada], adminId: ada.id });
+    socket.broadcast('presence:left', { memberId: grace.id, adminId: ada.id });
     expect(store.count()).toBe(1);
     expect(store.isMeAdmin()).toBe(true);
   });

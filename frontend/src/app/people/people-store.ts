@@ -23,9 +23,8 @@ export class PeopleStore {
   /** Claims the chair with the server's admin password; resolves with the refusal's message, or null. */
   async claimAdmin(password: string): Promise<string | null> {
     const result = await this.socket.request('admin:claim', { password });
-    if (!result.ok) return result.error.message;
-    this.session.applyPresence(result.presence);
-    return null;
+    // The new admin arrives like every presence change, as a `presence:changed` broadcast.
+    return result.ok ? null : result.error.message;
   }
   /** The own-copy song on now, or else the next one, with the ids of the members who hold a copy. */
   readonly upcomingCopy = computed<{ readonly song: Song; readonly holders: ReadonlySet<string> } | null>(() => {

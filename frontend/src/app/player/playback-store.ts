@@ -172,7 +172,7 @@ export class PlaybackStore {
     if (!this.isAdmin()) return;
     this._refusal.set(null);
     void this.socket.request('room:configure', change).then((result) => {
-      if (result.ok) this.session.applySettings(result.settings);
+      if (result.ok) this.session.applySettings(result.settings, result.rev);
       else this._refusal.set(result.error.message);
     });
   }

@@ -4,6 +4,11 @@ import type { ClientEventName, JoinResult, Presence, RoomSettings, ServerEventNa
 import { type RequestAck, type RequestPayload, SOCKET_FACTORY, type SocketConnection } from '../core/socket-client';
 
 type Listener = (...args: unknown[]) => void;
+interface Stamps {
+  readonly rev: number;
+  readonly since: number;
+}
+type Unstamped<P> = P extends unknown ? Omit<P, keyof Stamps> : never;
 type ServerHandler<E extends ClientEventName> = (payload: RequestPayload<E>, ack: (answer: RequestAck<E>) => void) => void;
 
 /**
@@ -74,8 +79,21 @@ export class FakeSocket {
     this.drop('io server disconnect');
   }
 
-  broadcast<E extends ServerEventName>(event: E, payload: ServerEventPayload<E>): void {
-    this.fire(event, payload);
+  /** The room revision the fake server is at; each broadcast without its own `rev` takes the next. */
+  rev = 0;
+  private presenceRev = 0;
+
+  /**
+   * Broadcasts as the server does: stamped with the next revision unless the test
+   * gives one, and a presence delta chained to the previous one unless given `since`.
+   */
+  broadcast<E extends ServerEventName>(event: E, payload: Unstamped<ServerEventPayload<E>> & Partial<Stamps>): void {
+    const rev = payload.rev ?? ++this.rev;
+    this.rev = Math.max(this.rev, rev);
+    if (!event.startsWith('presence:')) return this.fire(event, { ...payload, rev });
+    const since = payload.since ?? this.presenceRev;
+    this.presenceRev = rev;
+    this.fire(event, { ...payload, since, rev });
   }
 
   private drop(reason: string): void {
@@ -96,6 +114,7 @@ export function provideFakeSocket(socket: FakeSocket): Provider {
 
 /** The rest of a join snapshot for a room with no songs, chat or requests yet. */
 export const QUIET_ROOM = {
+  rev: 0,
   playlist: [],
   playback: { songId: null, status: 'paused', position: 0, anchor: 0, version: 0 },
   settings: { control: 'everyone', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false, hasPasscode: false },
@@ -121,6 +140,6 @@ export function answerConfigure(socket: FakeSocket, initial: RoomSettings = QUIE
   socket.answer('room:configure', ({ passcode, ...change }, ack) => {
     // The server keeps the passcode and tells only whether there is one.
     settings = { ...settings, ...change, hasPasscode: passcode === undefined ? settings.hasPasscode : passcode !== null };
-    ack({ ok: true, settings });
+    ack({ ok: true, settings, rev: ++socket.rev });
   });
 }

@@ -91,6 +91,7 @@ export async function joinRoom(socket: FakeSocket, setup: RoomSetup = {}): Promi
   socket.answer('room:join', (_, ack) =>
     ack({
       ok: true,
+      rev: 0,
       memberId: me.id,
       personId: me.personId,
       name: me.name,
