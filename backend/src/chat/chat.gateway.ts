@@ -1,17 +1,13 @@
-import { UseInterceptors, UsePipes } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { ChatSendSchema, MAX_MESSAGE_BYTES, type ChatSendRequest, type ChatSendResult } from '@musync/protocol';
+import { ConnectedSocket, MessageBody, SubscribeMessage } from '@nestjs/websockets';
+import { ChatSendSchema, type ChatSendRequest, type ChatSendResult } from '@musync/protocol';
 
-import { AckInterceptor } from '../common/ack.interceptor.js';
-import { payloadValidationPipe } from '../common/payload-validation.pipe.js';
-import { RateLimitInterceptor, RateLimited } from '../common/rate-limit.interceptor.js';
+import { RateLimited } from '../common/rate-limit.interceptor.js';
+import { MusyncGateway } from '../common/musync-gateway.decorator.js';
 import { sessionOf, type MusyncSocket } from '../room/socket.types.js';
 import { ChatService } from './chat.service.js';
 
 /** Chat: validated at the edge (one line of text, no control characters), rate-limited per connection. */
-@WebSocketGateway({ serveClient: false, maxHttpBufferSize: MAX_MESSAGE_BYTES })
-@UseInterceptors(AckInterceptor, RateLimitInterceptor)
-@UsePipes(payloadValidationPipe)
+@MusyncGateway()
 export class ChatGateway {
   constructor(private readonly chat: ChatService) {}
 

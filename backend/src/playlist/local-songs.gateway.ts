@@ -1,9 +1,7 @@
-import { UseInterceptors, UsePipes } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { ConnectedSocket, MessageBody, SubscribeMessage } from '@nestjs/websockets';
 import {
   AddLocalSongSchema,
   CopiesReportSchema,
-  MAX_MESSAGE_BYTES,
   localSongId,
   type AddLocalSongRequest,
   type AddLocalSongResult,
@@ -11,17 +9,14 @@ import {
   type LocalCopies,
 } from '@musync/protocol';
 
-import { AckInterceptor } from '../common/ack.interceptor.js';
-import { payloadValidationPipe } from '../common/payload-validation.pipe.js';
-import { RateLimitInterceptor, RateLimited } from '../common/rate-limit.interceptor.js';
+import { RateLimited } from '../common/rate-limit.interceptor.js';
+import { MusyncGateway } from '../common/musync-gateway.decorator.js';
 import { copiesOf } from '../room/local-songs.rules.js';
 import { RoomService } from '../room/room.service.js';
 import { sessionOf, type MusyncSocket } from '../room/socket.types.js';
 
 /** "Bring your own copy": songs listed by fingerprint, and who holds them. Rules in local-songs.rules.ts. */
-@WebSocketGateway({ serveClient: false, maxHttpBufferSize: MAX_MESSAGE_BYTES })
-@UseInterceptors(AckInterceptor, RateLimitInterceptor)
-@UsePipes(payloadValidationPipe)
+@MusyncGateway()
 export class LocalSongsGateway {
   constructor(private readonly rooms: RoomService) {}
 

@@ -1,17 +1,13 @@
-import { UseInterceptors, UsePipes } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { MAX_MESSAGE_BYTES, MoveSongSchema, RemoveSongSchema, type MoveSongRequest, type RemoveSongRequest } from '@musync/protocol';
+import { ConnectedSocket, MessageBody, SubscribeMessage } from '@nestjs/websockets';
+import { MoveSongSchema, RemoveSongSchema, type MoveSongRequest, type RemoveSongRequest } from '@musync/protocol';
 
-import { AckInterceptor } from '../common/ack.interceptor.js';
-import { payloadValidationPipe } from '../common/payload-validation.pipe.js';
-import { RateLimitInterceptor, RateLimited } from '../common/rate-limit.interceptor.js';
+import { RateLimited } from '../common/rate-limit.interceptor.js';
+import { MusyncGateway } from '../common/musync-gateway.decorator.js';
 import { sessionOf, type MusyncSocket } from '../room/socket.types.js';
 import { PlaylistService } from './playlist.service.js';
 
 /** Playlist edits: validated at the edge, acked through the interceptor, rules in the reducer. */
-@WebSocketGateway({ serveClient: false, maxHttpBufferSize: MAX_MESSAGE_BYTES })
-@UseInterceptors(AckInterceptor, RateLimitInterceptor)
-@UsePipes(payloadValidationPipe)
+@MusyncGateway()
 export class PlaylistGateway {
   constructor(private readonly playlist: PlaylistService) {}
 

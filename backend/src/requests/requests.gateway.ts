@@ -1,7 +1,5 @@
-import { UseInterceptors, UsePipes } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { ConnectedSocket, MessageBody, SubscribeMessage } from '@nestjs/websockets';
 import {
-  MAX_MESSAGE_BYTES,
   RequestApproveSchema,
   RequestCreateSchema,
   RequestFulfilSchema,
@@ -15,16 +13,13 @@ import {
   type RequestResult,
 } from '@musync/protocol';
 
-import { AckInterceptor } from '../common/ack.interceptor.js';
-import { payloadValidationPipe } from '../common/payload-validation.pipe.js';
-import { RateLimitInterceptor, RateLimited } from '../common/rate-limit.interceptor.js';
+import { RateLimited } from '../common/rate-limit.interceptor.js';
+import { MusyncGateway } from '../common/musync-gateway.decorator.js';
 import { sessionOf, type MusyncSocket } from '../room/socket.types.js';
 import { RequestsService } from './requests.service.js';
 
 /** Song requests: validated at the edge, acked with the request as it is now, broadcast whole as `requests:updated`. */
-@WebSocketGateway({ serveClient: false, maxHttpBufferSize: MAX_MESSAGE_BYTES })
-@UseInterceptors(AckInterceptor, RateLimitInterceptor)
-@UsePipes(payloadValidationPipe)
+@MusyncGateway()
 export class RequestsGateway {
   constructor(private readonly requests: RequestsService) {}
 

@@ -1,9 +1,8 @@
-import { Logger, UseInterceptors, UsePipes } from '@nestjs/common';
+import { Logger, UseInterceptors } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
   SubscribeMessage,
-  WebSocketGateway,
   type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
@@ -12,7 +11,6 @@ import {
   ControlSchema,
   ErrorCode,
   JoinRequestSchema,
-  MAX_MESSAGE_BYTES,
   SeekSchema,
   SelectSchema,
   SettingsSchema,
@@ -46,11 +44,10 @@ import {
 
 import { ServerClock } from '../clock/server-clock.js';
 import { RedisLink } from '../cluster/redis-link.js';
-import { AckInterceptor } from '../common/ack.interceptor.js';
 import { DomainError } from '../common/domain-error.js';
 import { GuessLimitInterceptor } from '../common/guess-limit.interceptor.js';
-import { payloadValidationPipe } from '../common/payload-validation.pipe.js';
-import { RateLimited, RateLimitInterceptor } from '../common/rate-limit.interceptor.js';
+import { RateLimited } from '../common/rate-limit.interceptor.js';
+import { MusyncGateway } from '../common/musync-gateway.decorator.js';
 import { SyncService } from '../sync/sync.service.js';
 import { RoomService } from './room.service.js';
 import { settingsOf, type RoomCommand } from './room.state.js';
@@ -62,9 +59,7 @@ import { sessionOf, type MusyncServer, type MusyncSocket } from './socket.types.
  * The socket edge: validates each payload against its protocol schema, calls a
  * service, and returns the value the ack interceptor wraps. No rules here.
  */
-@WebSocketGateway({ serveClient: false, maxHttpBufferSize: MAX_MESSAGE_BYTES })
-@UseInterceptors(AckInterceptor, RateLimitInterceptor)
-@UsePipes(payloadValidationPipe)
+@MusyncGateway()
 @RateLimited('control')
 export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDisconnect<MusyncSocket> {
   private readonly logger = new Logger(RoomGateway.name);

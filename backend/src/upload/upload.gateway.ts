@@ -1,7 +1,5 @@
-import { UseInterceptors, UsePipes } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { ConnectedSocket, MessageBody, SubscribeMessage } from '@nestjs/websockets';
 import {
-  MAX_MESSAGE_BYTES,
   UploadChunkSchema,
   UploadRefSchema,
   UploadStartSchema,
@@ -14,16 +12,13 @@ import {
 } from '@musync/protocol';
 import type * as z from 'zod';
 
-import { AckInterceptor } from '../common/ack.interceptor.js';
-import { payloadValidationPipe } from '../common/payload-validation.pipe.js';
-import { RateLimitInterceptor, RateLimited } from '../common/rate-limit.interceptor.js';
+import { RateLimited } from '../common/rate-limit.interceptor.js';
+import { MusyncGateway } from '../common/musync-gateway.decorator.js';
 import { sessionOf, type MusyncSocket } from '../room/socket.types.js';
 import { UploadService } from './upload.service.js';
 
 /** The upload events: validated at the edge, acked through the interceptor, rules in UploadService. */
-@WebSocketGateway({ serveClient: false, maxHttpBufferSize: MAX_MESSAGE_BYTES })
-@UseInterceptors(AckInterceptor, RateLimitInterceptor)
-@UsePipes(payloadValidationPipe)
+@MusyncGateway()
 @RateLimited('upload')
 export class UploadGateway {
   constructor(private readonly uploads: UploadService) {}
