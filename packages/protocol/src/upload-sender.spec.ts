@@ -1,7 +1,7 @@
 import { ErrorCode } from './errors.js';
-import { CHUNK_SIZE } from './limits.js';
+import { CHUNK_SIZE, UPLOAD_RATE_LIMITED_BACKOFF_MAX_MS, UPLOAD_RATE_LIMITED_BACKOFF_MS } from './limits.js';
 import type { Song } from './playback.js';
-import { sendUpload, UploadFailed, type TransportFailure, type UploadSource, type UploadWire } from './upload-sender.js';
+import { rateLimitedBackoff, sendUpload, UploadFailed, type TransportFailure, type UploadSource, type UploadWire } from './upload-sender.js';
 
 const SONG: Song = { id: 'a'.repeat(64), title: 't', artist: null, album: null, duration: 1, url: '/api/media/a', coverUrl: null };
 
@@ -118,6 +118,37 @@ describe('sendUpload', () => {
     };
     await expect(sendUpload(wire, sourceOf(bytes(10)), { maxRetries: 3 })).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
     expect(calls).toBe(4);
+  });
+
+  it('backs off after RATE_LIMITED instead of resending at once, and still delivers every byte once', async () => {
+    const data = bytes(CHUNK_SIZE * 12);
+    const server = new FakeServer();
+    const chunk = server.request;
+    // The server's budget runs dry after 4 chunks and refills 100 ms later.
+    let refusals = 0;
+    let limitedUntil = 0;
+    server.request = (async (event: string, payload: never) => {
+      if (event === 'upload:chunk') {
+        if (server.chunkWrites === 4 && limitedUntil === 0) limitedUntil = Date.now() + 100;
+        if (Date.now() < limitedUntil) {
+          refusals += 1;
+          return { ok: false, error: { code: ErrorCode.RATE_LIMITED, message: 'Slow down.' } };
+        }
+      }
+      return chunk(event as never, payload);
+    }) as never;
+    await sendUpload(server, sourceOf(data), { window: 4 });
+    expect(server.received).toEqual(data);
+    // One window's worth refused, then a pause past the refill: resending at once
+    // would have been refused every millisecond for 100 ms (and spent the strikes).
+    expect(refusals).toBeGreaterThan(0);
+    expect(refusals).toBeLessThanOrEqual(4);
+  });
+
+  it('doubles its back-off on refusals in a row, up to a cap', () => {
+    expect(rateLimitedBackoff(1)).toBe(UPLOAD_RATE_LIMITED_BACKOFF_MS);
+    expect(rateLimitedBackoff(2)).toBe(2 * UPLOAD_RATE_LIMITED_BACKOFF_MS);
+    expect(rateLimitedBackoff(30)).toBe(UPLOAD_RATE_LIMITED_BACKOFF_MAX_MS);
   });
 
   it('cancels on the server when aborted mid-upload', async () => {

@@ -1,6 +1,6 @@
 import { ErrorCode, type ErrorInfo } from './errors.js';
 import type { ClientToServerEvents } from './events.js';
-import { UPLOAD_WINDOW } from './limits.js';
+import { UPLOAD_RATE_LIMITED_BACKOFF_MAX_MS, UPLOAD_RATE_LIMITED_BACKOFF_MS, UPLOAD_WINDOW } from './limits.js';
 import type { Song } from './playback.js';
 
 /** Failures on the client's side of the wire: no ack came. */
@@ -111,6 +111,7 @@ export async function sendUpload(wire: UploadWire, source: UploadSource, options
   const recover = async (error: ErrorInfo | TransportFailure['error']): Promise<void> => {
     if (!RESUMABLE.has(error.code) || retries >= maxRetries) throw new UploadFailed(error.code, error.message);
     retries += 1;
+    if (error.code === ErrorCode.RATE_LIMITED) await untilAborted(pause(rateLimitedBackoff(retries)), signal);
     await untilAborted(wire.ready(), signal);
   };
 
@@ -188,6 +189,18 @@ async function readChunk(source: UploadSource, offset: number, length: number): 
     const reason = error instanceof Error ? error.message : String(error);
     throw new UploadFailed('UNREADABLE', `"${source.name}" could not be read: ${reason}`);
   }
+}
+
+/** The wait before resuming after the `retries`-th refusal in a row: doubling from the base, capped. */
+export function rateLimitedBackoff(retries: number): number {
+  return Math.min(UPLOAD_RATE_LIMITED_BACKOFF_MS * 2 ** Math.max(0, retries - 1), UPLOAD_RATE_LIMITED_BACKOFF_MAX_MS);
+}
+
+/** The one timer the sender needs, typed here: the protocol package assumes neither DOM nor Node types. */
+declare function setTimeout(callback: () => void, ms: number): unknown;
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function throwIfAborted(signal: CancelSignal | undefined): void {
