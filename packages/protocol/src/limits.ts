@@ -66,8 +66,10 @@ export const CONTROL_BURST = 10;
 export const CONTROL_PER_SECOND = 4;
 
 /**
- * Clock pings and sync reports a connection may send: the clock sync sends a
- * burst of 16 pings 40 ms apart, so a burst of 40 at 25 per second covers it twice.
+ * Clock pings and sync reports a connection may send. The clock sync pings 20
+ * times a second for its first 2 s, then 4 a second until 30 s, then 2 a second
+ * (ClockSync's PING_SCHEDULE), plus a sync report every 5 s: a burst of 40
+ * refilled at 25 per second never runs dry under that, even on a reconnect.
  */
 export const TIME_BURST = 40;
 export const TIME_PER_SECOND = 25;
