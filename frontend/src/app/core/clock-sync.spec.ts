@@ -56,7 +56,7 @@ describe('ClockSync', () => {
     socket.serverAccepts();
     await jest.advanceTimersByTimeAsync(999);
 
-    expect(socket.sentPayloads('time:ping')).toHaveLength(20); // every 50 ms
+    expect(socket.sentPayloads('time:ping')).toHaveLength(40); // every 25 ms
     expect(clock.offset()).toBeCloseTo(SERVER_AHEAD_MS, 6);
     expect(clock.rtt()).toBeCloseTo(2 * ONE_WAY_MS, 6);
     expect(clock.serverNow()).toBeCloseTo(Date.now() + SERVER_AHEAD_MS, 6);
@@ -72,8 +72,11 @@ describe('ClockSync', () => {
   it('pings fast while the connection is young, then slower for good', async () => {
     startClockSync();
     socket.serverAccepts();
-    await jest.advanceTimersByTimeAsync(1_999);
-    expect(pingedAt).toHaveLength(40); // 20 a second
+    await jest.advanceTimersByTimeAsync(999);
+    expect(pingedAt).toHaveLength(40); // 40 a second
+    pingedAt = [];
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(pingedAt).toHaveLength(20); // 20 a second
     pingedAt = [];
     await jest.advanceTimersByTimeAsync(28_000);
     expect(pingedAt).toHaveLength(112); // 4 a second
@@ -83,7 +86,9 @@ describe('ClockSync', () => {
   });
 
   it('schedules pings by the connection’s age', () => {
-    expect(pingIntervalMs(0)).toBe(50);
+    expect(pingIntervalMs(0)).toBe(25);
+    expect(pingIntervalMs(999)).toBe(25);
+    expect(pingIntervalMs(1_000)).toBe(50);
     expect(pingIntervalMs(1_999)).toBe(50);
     expect(pingIntervalMs(2_000)).toBe(250);
     expect(pingIntervalMs(29_999)).toBe(250);
@@ -131,7 +136,7 @@ describe('ClockSync', () => {
 
     socket.serverAccepts();
     await jest.advanceTimersByTimeAsync(999);
-    expect(socket.sentPayloads('time:ping')).toHaveLength(beforeOutage + 20);
+    expect(socket.sentPayloads('time:ping')).toHaveLength(beforeOutage + 40);
   });
 
   it('starts right away when the socket is already connected', async () => {
