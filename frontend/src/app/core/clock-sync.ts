@@ -12,8 +12,8 @@ import { SocketClient } from './socket-client';
  *   playing room (and starts at once) has tens of exchanges by the time it
  *   schedules its first sound;
  * - then 4 a second for good: 128 exchanges per window, ~0.2 ms rms at
- *   40 ± 15 ms of jitter each way (2 a second measured ~0.35 ms per page, which
- *   kept the room's 2 ms p95 only just out of reach under load).
+ *   40 ± 15 ms of jitter each way (simulated; at 2 a second the sync bench
+ *   measured 0.3–0.6 ms std per page, and the room's 2 ms p95 just out of reach).
  * TIME_BURST and TIME_PER_SECOND (limits.ts) allow for this with room to spare.
  */
 export const PING_SCHEDULE: readonly { readonly untilMs: number; readonly everyMs: number }[] = [
