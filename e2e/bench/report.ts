@@ -34,6 +34,8 @@ interface ClockSplit {
   readonly rest: [number, number];
   /** Mean of `rest` per phase (index into the run's phases). */
   readonly restPerPhase: ReadonlyMap<number, number>;
+  /** Mean of `clock` per phase. */
+  readonly clockPerPhase: ReadonlyMap<number, number>;
   /** Median error the page itself reported in sync:report per phase (ms, + = ahead), where it reported any. */
   readonly selfPerPhase: ReadonlyMap<number, number>;
 }
@@ -86,26 +88,30 @@ export function evaluateRun(run: RoomRun): MethodResult {
     const listener = [...plan.listeners, plan.lateJoiner].find((l) => l.name === recording.name);
     const late = skew.lateness.get(recording.name) ?? [];
     if (!listener || late.length === 0) continue;
-    const clock: number[] = [];
+    const clock: { phase: number; value: number }[] = [];
     const rest: { phase: number; value: number }[] = [];
     for (const click of late) {
       const error = clockEstimateError(recording, click.at, plan.method, listener.clockErrorMs);
       if (error === null) continue;
-      clock.push(error);
+      clock.push({ phase: click.phase, value: error });
       rest.push({ phase: click.phase, value: click.value + error });
     }
     const restPerPhase = new Map<number, number>();
+    const clockPerPhase = new Map<number, number>();
     const selfPerPhase = new Map<number, number>();
     run.phases.forEach((phase, index) => {
       const inPhase = rest.filter((r) => r.phase === index).map((r) => r.value);
       if (inPhase.length > 0) restPerPhase.set(index, meanAndStd(inPhase)[0]);
+      const clockInPhase = clock.filter((c) => c.phase === index).map((c) => c.value);
+      if (clockInPhase.length > 0) clockPerPhase.set(index, meanAndStd(clockInPhase)[0]);
       const reports = recording.selfReports.filter((r) => r.at >= phase.dueAt + SETTLE_MS && r.at < phase.endAt);
       if (reports.length > 0) selfPerPhase.set(index, median(reports.map((r) => r.errorMs)));
     });
     clockSplit.set(recording.name, {
-      clock: meanAndStd(clock),
+      clock: meanAndStd(clock.map((c) => c.value)),
       rest: meanAndStd(rest.map((r) => r.value)),
       restPerPhase,
+      clockPerPhase,
       selfPerPhase,
     });
   }
@@ -237,6 +243,7 @@ function phaseTables(r: MethodResult): string[] {
   };
   return [
     ...table("late vs the server's schedule, by phase (mean ms)", (p, i) => p.latePerPhase.get(i)),
+    ...table('clock estimate error, replayed, by phase (mean ms, + = early)', (p, i) => r.clockSplit.get(p.page)?.clockPerPhase.get(i)),
     ...table('late, not explained by the clock estimate, by phase (mean ms)', (p, i) => r.clockSplit.get(p.page)?.restPerPhase.get(i)),
     ...table("the page's own sync:report error, by phase (median ms, + = ahead)", (p, i) => r.clockSplit.get(p.page)?.selfPerPhase.get(i)),
   ];

@@ -1,4 +1,4 @@
-import { ClockWindow, estimateClock, measureSample, type ClockSample } from './clock.js';
+import { CLOCK_WINDOW, ClockWindow, estimateClock, measureSample, type ClockSample } from './clock.js';
 
 /** An exchange with a server `offset` ms ahead, `up`/`down` ms on the wire, 1 ms of server work. */
 function exchange(t0: number, offset: number, up: number, down: number): ClockSample {
@@ -78,13 +78,46 @@ describe('estimateClock', () => {
 });
 
 describe('ClockWindow', () => {
-  it('keeps only the most recent samples', () => {
-    const window = new ClockWindow(4);
+  it('keeps at most maxSamples, the most recent', () => {
+    const window = new ClockWindow({ spanMs: 60_000, maxSamples: 4 });
     window.add(exchange(0, 100, 1, 1)); // the best sample, about to slide out
     for (let i = 1; i <= 4; i++) window.add(exchange(i * 100, 300, 10, 10));
     const estimate = window.estimate()!;
     expect(estimate.window).toBe(4);
     expect(estimate.offset).toBeCloseTo(300, 9);
+  });
+
+  it('forgets exchanges older than its span, counted back from the newest answer', () => {
+    const window = new ClockWindow({ spanMs: 10_000, maxSamples: 256 });
+    window.add(exchange(0, 100, 1, 1)); // answered at 2 (client clock): the best, but old
+    window.add(exchange(5_000, 300, 10, 10)); // answered at 5 020
+    window.add(exchange(10_000, 300, 10, 10)); // answered at 10 020: the first falls out
+    const estimate = window.estimate()!;
+    expect(estimate.window).toBe(2);
+    expect(estimate.offset).toBeCloseTo(300, 9);
+  });
+
+  it('by default combines 32 s of exchanges, however many (up to 256)', () => {
+    expect(CLOCK_WINDOW).toEqual({ spanMs: 32_000, maxSamples: 256 });
+    const window = new ClockWindow();
+    for (let i = 0; i < 300; i++) window.add(exchange(i * 50, 0, 10, 10)); // 15 s at 20 a second
+    expect(window.estimate()!.window).toBe(256);
+  });
+
+  it('estimates better with more exchanges in the same span under jitter', () => {
+    const next = random(7);
+    const worst = (perSecond: number): number => {
+      let max = 0;
+      for (let run = 0; run < 20; run++) {
+        const window = new ClockWindow();
+        for (let i = 0; i < 32 * perSecond; i++) {
+          window.add(exchange((i * 1000) / perSecond, 0, 25 + 30 * next(), 25 + 30 * next()));
+        }
+        max = Math.max(max, Math.abs(window.estimate()!.offset));
+      }
+      return max;
+    };
+    expect(worst(4)).toBeLessThan(worst(1) / 2);
   });
 
   it('refuses implausible samples', () => {

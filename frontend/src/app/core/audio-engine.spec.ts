@@ -10,7 +10,7 @@ import {
 } from '../testing/fake-audio';
 import { FakeSocket, provideFakeSocket, QUIET_ROOM } from '../testing/fake-socket';
 import { ownCopySong } from '../testing/own-copy-song';
-import { AudioEngine, NO_COPY_MESSAGE } from './audio-engine';
+import { AudioEngine, DEADBAND_MS, NO_COPY_MESSAGE } from './audio-engine';
 import { AudioUnlock } from './audio-unlock';
 import { OutputDelay } from './output-delay';
 import { OwnCopies } from './own-copies';
@@ -266,6 +266,20 @@ describe('AudioEngine', () => {
 
       await settle(2000);
       expect(engine.errorMs()).toBeCloseTo(0, 1);
+    });
+
+    it('leaves an error within the dead band alone and nudges one just beyond it', async () => {
+      const engine = await joinWith({ songId: 'a', status: 'playing', position: 0, anchor: serverNow() + 80 });
+      await settle(1000);
+      await resyncBy(DEADBAND_MS * 0.8);
+      expect(engine.errorMs()).toBeCloseTo(-DEADBAND_MS * 0.8, 2);
+      expect(lastSource().playbackRate.events).toEqual([]);
+
+      await resyncBy(DEADBAND_MS * 0.4, 300);
+      expect(engine.errorMs()).toBeCloseTo(-DEADBAND_MS * 1.2, 2);
+      const [speedUp, back] = lastSource().playbackRate.events;
+      expect(speedUp?.value).toBe(1.002);
+      expect((back?.time ?? 0) - (speedUp?.time ?? 0)).toBeCloseTo((DEADBAND_MS * 1.2) / 1000 / 0.002, 3);
     });
 
     it('restarts at the corrected offset when a re-sync shows it 50 ms off', async () => {

@@ -37,8 +37,12 @@ const ERROR_SAMPLES = 5;
 const SCHEDULE_MARGIN_S = 0.02;
 /** A not-yet-started source whose start moment moved by more than this is rescheduled. */
 const RESCHEDULE_MS = 0.5;
-/** Web Audio errors within this are left alone: the median error wobbles ~0.1 ms (coarsened performance.now()). */
-const DEADBAND_MS = 0.5;
+/**
+ * Web Audio errors within this are left alone: the median error wobbles ~0.1 ms
+ * (coarsened performance.now()). Every device may sit anywhere within it, so two
+ * devices up to twice it apart: 0.5 ms left up to 1 ms of the room's 2 ms budget.
+ */
+export const DEADBAND_MS = 0.25;
 /** Web Audio errors beyond this are fixed by a restart at the right offset rather than a nudge. */
 const REANCHOR_MS = 20;
 /**

@@ -1,7 +1,9 @@
 import { TestBed } from '@angular/core/testing';
 
 import { FakeSocket, provideFakeSocket } from '../testing/fake-socket';
-import { ClockSync, LOCAL_NOW } from './clock-sync';
+import { TIME_BURST, TIME_PER_SECOND } from '@musync/protocol';
+
+import { ClockSync, LOCAL_NOW, pingIntervalMs } from './clock-sync';
 
 /** The fake server's clock runs this far ahead of the browser's. */
 const SERVER_AHEAD_MS = 12_345.5;
@@ -10,6 +12,8 @@ const ONE_WAY_MS = 20;
 describe('ClockSync', () => {
   let socket: FakeSocket;
   let oneWayMs: number;
+  /** Date.now() at each ping the fake server received. */
+  let pingedAt: number[];
 
   function startClockSync(): ClockSync {
     TestBed.configureTestingModule({
@@ -23,8 +27,10 @@ describe('ClockSync', () => {
     jest.useFakeTimers({ now: 1_700_000_000_000 });
     socket = new FakeSocket();
     oneWayMs = ONE_WAY_MS;
+    pingedAt = [];
     // A server that stamps t1 on receipt and t2 on reply (1 ms later), `oneWayMs` away each way.
     socket.answer('time:ping', ({ t0 }, ack) => {
+      pingedAt.push(Date.now());
       const delay = oneWayMs;
       setTimeout(() => {
         const t1 = Date.now() + SERVER_AHEAD_MS;
@@ -48,9 +54,9 @@ describe('ClockSync', () => {
   it('estimates the server offset and the round trip from a burst of pings after connecting', async () => {
     const clock = startClockSync();
     socket.serverAccepts();
-    await jest.advanceTimersByTimeAsync(1_000);
+    await jest.advanceTimersByTimeAsync(999);
 
-    expect(socket.sentPayloads('time:ping')).toHaveLength(16);
+    expect(socket.sentPayloads('time:ping')).toHaveLength(40); // every 25 ms
     expect(clock.offset()).toBeCloseTo(SERVER_AHEAD_MS, 6);
     expect(clock.rtt()).toBeCloseTo(2 * ONE_WAY_MS, 6);
     expect(clock.serverNow()).toBeCloseTo(Date.now() + SERVER_AHEAD_MS, 6);
@@ -63,13 +69,44 @@ describe('ClockSync', () => {
     expect(socket.sentPayloads('time:ping')[0]).toEqual({ t0: Date.now() });
   });
 
-  it('keeps pinging periodically after the burst', async () => {
+  it('pings fast while the connection is young, then slower for good', async () => {
     startClockSync();
     socket.serverAccepts();
+    await jest.advanceTimersByTimeAsync(999);
+    expect(pingedAt).toHaveLength(40); // 40 a second
+    pingedAt = [];
     await jest.advanceTimersByTimeAsync(1_000);
-    const afterBurst = socket.sentPayloads('time:ping').length;
-    await jest.advanceTimersByTimeAsync(3 * 1_000);
-    expect(socket.sentPayloads('time:ping').length - afterBurst).toBe(3);
+    expect(pingedAt).toHaveLength(20); // 20 a second
+    pingedAt = [];
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(pingedAt).toHaveLength(240); // 4 a second, for good
+  });
+
+  it('schedules pings by the connection’s age', () => {
+    expect(pingIntervalMs(0)).toBe(25);
+    expect(pingIntervalMs(999)).toBe(25);
+    expect(pingIntervalMs(1_000)).toBe(50);
+    expect(pingIntervalMs(1_999)).toBe(50);
+    expect(pingIntervalMs(2_000)).toBe(250);
+    expect(pingIntervalMs(3_600_000)).toBe(250);
+  });
+
+  it('stays within the server’s clock-ping budget (TIME_BURST, TIME_PER_SECOND), sync reports included', async () => {
+    startClockSync();
+    socket.serverAccepts();
+    await jest.advanceTimersByTimeAsync(60_000);
+    // The server's token bucket, fed the pings plus a sync report every 5 s.
+    const reports = Array.from({ length: 12 }, (_, i) => 1_700_000_000_000 + (i + 1) * 5_000);
+    const events = [...pingedAt, ...reports].sort((a, b) => a - b);
+    let tokens = TIME_BURST;
+    let last = events[0]!;
+    let least = tokens;
+    for (const at of events) {
+      tokens = Math.min(TIME_BURST, tokens + ((at - last) / 1000) * TIME_PER_SECOND) - 1;
+      last = at;
+      least = Math.min(least, tokens);
+    }
+    expect(least).toBeGreaterThanOrEqual(0);
   });
 
   it('trusts the least delays when some replies are held up', async () => {
@@ -93,8 +130,8 @@ describe('ClockSync', () => {
     expect(socket.sentPayloads('time:ping')).toHaveLength(beforeOutage);
 
     socket.serverAccepts();
-    await jest.advanceTimersByTimeAsync(1_000);
-    expect(socket.sentPayloads('time:ping')).toHaveLength(beforeOutage + 16);
+    await jest.advanceTimersByTimeAsync(999);
+    expect(socket.sentPayloads('time:ping')).toHaveLength(beforeOutage + 40);
   });
 
   it('starts right away when the socket is already connected', async () => {
