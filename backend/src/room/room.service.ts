@@ -90,11 +90,13 @@ export class RoomService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Resolves once no command is being applied (graceful shutdown: the leaves of
-   * drained connections are stored and told to the room before the store closes).
+   * Resolves once no command is being applied and every broadcast held to
+   * share a packet is sent (graceful shutdown: the leaves of drained
+   * connections are stored and told to the room before the store closes).
    */
   async settled(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    this.broadcaster.flush();
   }
 
   private async apply(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomState> {

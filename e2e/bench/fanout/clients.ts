@@ -7,7 +7,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 
-import type { ChatLine } from '@musync/protocol';
+import { relayBatches, type ChatLine } from '@musync/protocol';
 
 import { epochNow, FANOUT_PREFIX, type Assignment, type ClientOrder, type ClientReport } from './orders.ts';
 
@@ -38,6 +38,8 @@ async function openOne({ url, roomId, name }: Assignment, role: 'listen' | 'send
   const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: JOIN_TIMEOUT_MS });
   if (role === 'listen') {
     listeners.push(socket);
+    // As the SPA does: the events of a batch (notices, presence) are unpacked and handed on.
+    relayBatches(socket);
     socket.on('chat:line', arrived);
   } else {
     senders.push(socket);

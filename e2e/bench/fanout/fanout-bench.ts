@@ -362,9 +362,9 @@ function targetMet(results: readonly CaseResult[], kind: 'node1' | 'node2'): boo
 
 /**
  * The predicted fill time of `c` from an earlier single-room fill on the same
- * server, or null without one. Every join sends one presence delta to every
- * member already there, so filling a room of N sends about N²/2 messages: the
- * wall time grows with N².
+ * server, or null without one. Every join is told to every member already
+ * there, so filling a room of N delivers about N²/2 events (coalesced into
+ * fewer packets, but the bytes remain): N² is the safe upper bound.
  */
 function fillEstimate(c: BenchCase, kind: ServerKind, results: readonly CaseResult[]): number | null {
   if (kind === 'bare' || c.rooms !== 1) return null;
