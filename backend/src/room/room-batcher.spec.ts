@@ -65,7 +65,7 @@ describe('coalescing room broadcasts', () => {
     for (const name of ['Bob', 'Cat', 'Dan', 'Eve']) {
       const events = lobby.change(joining(name), name.toLowerCase());
       all.push(...events);
-      batcher.publish('lobby', events);
+      void batcher.publish('lobby', events);
     }
     expect(sent).toEqual([]);
     expect([...timer.armed.values()].map((t) => t.ms)).toEqual([BATCH_WINDOW_MS]);
@@ -82,7 +82,7 @@ describe('coalescing room broadcasts', () => {
   it('sends a lone broadcast as itself, not wrapped in a batch', () => {
     const { timer, sent, batcher, lobby } = setup();
     const [added] = lobby.change({ type: 'playlist:add', song: song('c') }).filter((e) => e.name === 'playlist:updated');
-    batcher.publish('lobby', [added!]);
+    void batcher.publish('lobby', [added!]);
     timer.elapse();
     expect(sent.map((s) => s.packet)).toEqual([added]);
   });
@@ -90,27 +90,44 @@ describe('coalescing room broadcasts', () => {
   it('flushes what a room holds before an urgent broadcast, which then goes at once', () => {
     const { timer, sent, batcher, lobby } = setup();
     const join = lobby.change(joining('Bob'), 'bob');
-    batcher.publish('lobby', join);
+    void batcher.publish('lobby', join);
     const line = lobby.change({ type: 'chat:send', text: 'hello' }, 'ann');
-    batcher.publish('lobby', line);
+    void batcher.publish('lobby', line);
     expect(sent.map((s) => s.packet.name)).toEqual(['room:batch', 'chat:line']);
     expect(heard(sent)).toEqual(sequence([...join, ...line]));
     expect(timer.armed.size).toBe(0);
 
+    const cat = lobby.change(joining('Cat'), 'cat');
+    void batcher.publish('lobby', cat);
     const play = lobby.change({ type: 'playback:select', songId: 'b' }, 'ann');
+    expect(play.length).toBeGreaterThan(1);
     expect(play.some((e) => e.name === 'playback:updated')).toBe(true);
-    batcher.publish('lobby', play);
+    void batcher.publish('lobby', play);
+    // The change with playback:updated goes whole and at once, the held join before it.
+    expect(batcher.holding).toBe(0);
+    expect(sent.slice(2).map((s) => s.packet.name)).toContain('playback:updated');
+    expect(sent.filter((s) => s.packet.name === 'playback:updated').map((s) => s.packet.name)).toHaveLength(1);
+    expect(heard(sent)).toEqual(sequence([...join, ...line, ...cat, ...play]));
+  });
+
+  it('answers a held change once it is sent, an urgent one at once', async () => {
+    const { timer, batcher, lobby } = setup();
+    let told = false;
+    const held = batcher.publish('lobby', lobby.change(joining('Bob'), 'bob')).then(() => (told = true));
+    await Promise.resolve();
+    expect(told).toBe(false);
     timer.elapse();
-    // playback:updated goes as itself; what follows it in the same change waits its turn.
-    expect(sent.slice(2).map((s) => s.packet.name)[0]).toBe('playback:updated');
-    expect(heard(sent)).toEqual(sequence([...join, ...line, ...play]));
+    await held;
+    expect(told).toBe(true);
+    await expect(batcher.publish('lobby', lobby.change({ type: 'chat:send', text: 'hi' }, 'ann'))).resolves.toBeUndefined();
+    expect(batcher.holding).toBe(0);
   });
 
   it('keeps a notice (a chat line nobody typed) waiting, a typed line not', () => {
     const { sent, batcher, lobby } = setup();
     const join = lobby.change(joining('Bob'), 'bob');
     expect(join.some((e) => e.name === 'chat:line' && e.payload.kind === 'notice')).toBe(true);
-    batcher.publish('lobby', join);
+    void batcher.publish('lobby', join);
     expect(sent).toEqual([]);
   });
 
@@ -124,7 +141,7 @@ describe('coalescing room broadcasts', () => {
     ];
     const skips = events.filter((e) => e.name === 'skip:updated');
     expect(skips.length).toBeGreaterThan(1);
-    batcher.publish('lobby', events);
+    void batcher.publish('lobby', events);
     timer.elapse();
 
     const got = heard(sent);
@@ -137,7 +154,7 @@ describe('coalescing room broadcasts', () => {
     const { timer, sent, batcher, lobby } = setup();
     const [newer] = lobby.change({ type: 'playlist:add', song: song('c') }).filter((e) => e.name === 'playlist:updated');
     const older = { ...newer!, payload: { ...newer!.payload, rev: newer!.payload.rev - 1 } } as RoomEvent;
-    batcher.publish('lobby', [newer!, older]);
+    void batcher.publish('lobby', [newer!, older]);
     timer.elapse();
     expect(heard(sent)).toEqual(sequence([newer!, older]));
   });
@@ -147,8 +164,8 @@ describe('coalescing room broadcasts', () => {
     const other = new Room(room(['Zed']));
     const here = lobby.change(joining('Bob'), 'bob');
     const there = other.change(joining('Yan'), 'yan');
-    batcher.publish('lobby', here);
-    batcher.publish('other', there);
+    void batcher.publish('lobby', here);
+    void batcher.publish('other', there);
     expect(batcher.holding).toBe(2);
 
     batcher.flushAll();

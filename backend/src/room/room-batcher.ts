@@ -28,9 +28,9 @@ const nodeTimer: BatchTimer = {
 
 /**
  * Broadcasts that must not wait: playback changes (every listener schedules the
- * audio by them; the sync bench times them) and chat lines people type. Each
- * first flushes what the room holds, then goes out at once, so it is never
- * delayed and never overtakes what happened before it.
+ * audio by them; the sync bench times them) and chat lines people type. A
+ * change with one first flushes what the room holds, then goes out at once,
+ * whole, so it is never delayed and never overtakes what happened before it.
  */
 export function isUrgent(event: RoomEvent): boolean {
   return event.name === 'playback:updated' || (event.name === 'chat:line' && event.payload.kind === 'message');
@@ -49,13 +49,24 @@ const WHOLE_PARTS: ReadonlySet<RoomEvent['name']> = new Set([
   'copies:updated',
 ]);
 
+/** A room's held broadcasts, and the promise of their sending that each change held there waits on. */
+interface Held {
+  readonly events: RoomEvent[];
+  readonly timer: unknown;
+  readonly sent: Promise<void>;
+  readonly done: () => void;
+}
+
 /**
- * Coalesces each room's broadcasts: those that can wait are held for
- * BATCH_WINDOW_MS and sent as one `room:batch` in their order (a lone one as
- * itself); urgent ones flush the room's held broadcasts first and go at once.
+ * Coalesces each room's broadcasts: a change whose broadcasts can all wait is
+ * held for BATCH_WINDOW_MS with whatever else the room holds, and all of it
+ * is sent as one `room:batch` in order (a lone one as itself). A change with
+ * an urgent broadcast first sends what the room holds, then goes out at once.
+ * `publish` resolves once the change is on the wire, so a command's answer
+ * still follows its broadcasts.
  */
 export class RoomBatcher {
-  private readonly held = new Map<string, { readonly events: RoomEvent[]; readonly timer: unknown }>();
+  private readonly held = new Map<string, Held>();
 
   constructor(
     private readonly send: (roomId: string, packet: RoomPacket) => void,
@@ -63,16 +74,17 @@ export class RoomBatcher {
     private readonly timer: BatchTimer = nodeTimer,
   ) {}
 
-  /** The broadcasts of one change, in order. */
-  publish(roomId: string, events: readonly RoomEvent[]): void {
-    for (const event of events) {
-      if (isUrgent(event)) {
-        this.flush(roomId);
-        this.send(roomId, event);
-      } else {
-        this.hold(roomId, event);
-      }
+  /** The broadcasts of one change, in order; resolves once they are sent. */
+  publish(roomId: string, events: readonly RoomEvent[]): Promise<void> {
+    if (events.some(isUrgent)) {
+      this.flush(roomId);
+      this.sendNow(roomId, events);
+      return Promise.resolve();
     }
+    if (events.length === 0) return Promise.resolve();
+    const held = this.held.get(roomId) ?? this.hold(roomId);
+    held.events.push(...events);
+    return held.sent;
   }
 
   /** Sends what a room holds now. */
@@ -81,9 +93,8 @@ export class RoomBatcher {
     if (!held) return;
     this.held.delete(roomId);
     this.timer.cancel(held.timer);
-    const events = withoutSuperseded(held.events);
-    const [lone] = events;
-    this.send(roomId, events.length === 1 && lone ? lone : { name: 'room:batch', payload: { events: events.map(batched) } });
+    this.send(roomId, packed(held.events));
+    held.done();
   }
 
   /** Sends what every room holds (shutdown). */
@@ -96,11 +107,35 @@ export class RoomBatcher {
     return this.held.size;
   }
 
-  private hold(roomId: string, event: RoomEvent): void {
-    const held = this.held.get(roomId);
-    if (held) held.events.push(event);
-    else this.held.set(roomId, { events: [event], timer: this.timer.start(() => this.flush(roomId), this.windowMs) });
+  private hold(roomId: string): Held {
+    let done = (): void => undefined;
+    const sent = new Promise<void>((resolve) => (done = resolve));
+    const held = { events: [], timer: this.timer.start(() => this.flush(roomId), this.windowMs), sent, done };
+    this.held.set(roomId, held);
+    return held;
   }
+
+  /** An urgent change: each urgent broadcast alone, the others between them packed, all at once. */
+  private sendNow(roomId: string, events: readonly RoomEvent[]): void {
+    let run: RoomEvent[] = [];
+    for (const event of events) {
+      if (!isUrgent(event)) {
+        run.push(event);
+        continue;
+      }
+      if (run.length > 0) this.send(roomId, packed(run));
+      run = [];
+      this.send(roomId, event);
+    }
+    if (run.length > 0) this.send(roomId, packed(run));
+  }
+}
+
+/** One packet for broadcasts that go together: a lone one as itself, several as a batch. */
+function packed(events: readonly RoomEvent[]): RoomPacket {
+  const kept = withoutSuperseded(events);
+  const [lone] = kept;
+  return kept.length === 1 && lone ? lone : { name: 'room:batch', payload: { events: kept.map(batched) } };
 }
 
 /** Drops a whole part that a later one of the same part, at least as new, replaces anyway. */

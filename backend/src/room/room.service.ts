@@ -101,8 +101,11 @@ export class RoomService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async apply(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomState> {
     const { state, events, wakeups } = await this.store.apply(roomId, command, actor);
-    if (events.length > 0) this.broadcaster.publish(roomId, events);
+    const told = this.broadcaster.publish(roomId, events);
     for (const wakeup of wakeups) this.schedule({ roomId, wakeup });
+    // The answer follows the broadcasts (held a few ms at most: RoomBatcher), as a
+    // client that acts on its ack expects the room to have heard of it too.
+    await told;
     return state;
   }
 

@@ -18,9 +18,9 @@ export class SocketBroadcaster extends Broadcaster implements OnModuleDestroy {
     this.server = server;
   }
 
-  publish(roomId: string, events: readonly RoomEvent[]): void {
+  publish(roomId: string, events: readonly RoomEvent[]): Promise<void> {
     this.attached();
-    this.batcher.publish(roomId, events);
+    return this.batcher.publish(roomId, events);
   }
 
   flush(): void {
