@@ -20,6 +20,8 @@ const listeners: Socket[] = [];
 const senders: Socket[] = [];
 const arrivals = new Map<string, { count: number; last: number }>();
 const waiting = new Map<string, () => void>();
+/** What the listeners received off the wire: packets, and the events in them. */
+const wire = { packets: 0, events: 0 };
 
 function report(message: ClientReport): void {
   process.send!(message);
@@ -40,6 +42,10 @@ async function openOne({ url, roomId, name }: Assignment, role: 'listen' | 'send
     listeners.push(socket);
     // As the SPA does: the events of a batch (notices, presence) are unpacked and handed on.
     relayBatches(socket);
+    socket.onAny((name: string, payload: { events?: unknown[] }) => {
+      wire.packets += 1;
+      wire.events += name === 'room:batch' ? (payload.events?.length ?? 0) : 1;
+    });
     socket.on('chat:line', arrived);
   } else {
     senders.push(socket);
@@ -83,6 +89,7 @@ process.on('message', (order: ClientOrder) => {
   if (order.type === 'open') open(order.assignments, order.role).then(() => report({ type: 'opened' }), failed);
   else if (order.type === 'send') send(order.tag).catch(failed);
   else if (order.type === 'collect') collect(order.tag, order.timeoutMs);
+  else if (order.type === 'count') report({ type: 'counted', ...wire });
   else {
     for (const socket of [...listeners, ...senders]) socket.disconnect();
     process.disconnect();
