@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { JoinResult, Song } from '@musync/protocol';
+import { relayBatches, type JoinResult, type Song } from '@musync/protocol';
 import { io } from 'socket.io-client';
 
 import { RedisProcess, startMusync, type ServerProcess } from '../../e2e/fixtures/server-process.js';
@@ -56,6 +56,7 @@ export class Cluster {
   /** A socket.io client of `node`; `reconnectTo` lets it fail over like a browser behind a load balancer. */
   async connect(node: ServerProcess, { reconnection = false } = {}): Promise<TestClient> {
     const client: TestClient = io(node.url, { transports: ['websocket'], reconnection, forceNew: true });
+    relayBatches(client);
     this.clients.push(client);
     await new Promise<void>((resolve, reject) => {
       client.once('connect', resolve);

@@ -10,6 +10,7 @@ import {
   PRESENCE_GAP_MS,
   presenceView,
   receivePresence,
+  relayBatches,
   resyncPresence,
   supersedes,
   type Presence,
@@ -54,6 +55,7 @@ export class RunningServer {
   /** A connected socket.io client (websocket only, no reconnection: tests drive it). */
   async connect(): Promise<TestClient> {
     const client: TestClient = io(this.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+    relayBatches(client);
     this.clients.push(client);
     await new Promise<void>((resolve, reject) => {
       client.once('connect', resolve);

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { CHUNK_SIZE, type JoinResult, type Song } from '@musync/protocol';
+import { CHUNK_SIZE, relayBatches, type JoinResult, type Song } from '@musync/protocol';
 import { io } from 'socket.io-client';
 
 import { request, type TestClient } from './harness.js';
@@ -13,6 +13,7 @@ const ADMIN_TOKEN = 'shutdown-admin-token-01';
 
 async function joinAt(url: string, username: string, clientToken = ADMIN_TOKEN): Promise<{ client: TestClient; joined: JoinResult }> {
   const client: TestClient = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+  relayBatches(client);
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());
     client.once('connect_error', reject);

@@ -2,6 +2,7 @@ import {
   presenceView,
   READY_BARRIER_MS,
   receivePresence,
+  relayBatches,
   type Ack,
   type ClientToServerEvents,
   type Playback,
@@ -41,6 +42,7 @@ export class Conductor {
 
   private constructor(socket: ConductorSocket) {
     this.socket = socket;
+    relayBatches(socket); // presence deltas may come several to a `room:batch`
     socket.on('playback:updated', (playback) => {
       this.playback = playback;
       if (playback.status === 'loading' && playback.songId) {

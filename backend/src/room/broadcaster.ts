@@ -5,5 +5,11 @@ import type { RoomEvent } from './room.state.js';
  * The gateway module provides the Socket.IO implementation.
  */
 export abstract class Broadcaster {
-  abstract publish(roomId: string, events: readonly RoomEvent[]): void;
+  /**
+   * Tells the room one change's broadcasts, in order; they may be held a few ms
+   * to share a packet. Resolves once they are sent.
+   */
+  abstract publish(roomId: string, events: readonly RoomEvent[]): Promise<void>;
+  /** Sends everything held now. */
+  abstract flush(): void;
 }

@@ -90,17 +90,22 @@ export class RoomService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Resolves once no command is being applied (graceful shutdown: the leaves of
-   * drained connections are stored and told to the room before the store closes).
+   * Resolves once no command is being applied and every broadcast held to
+   * share a packet is sent (graceful shutdown: the leaves of drained
+   * connections are stored and told to the room before the store closes).
    */
   async settled(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    this.broadcaster.flush();
   }
 
   private async apply(roomId: string, command: RoomCommand, actor: Actor): Promise<RoomState> {
     const { state, events, wakeups } = await this.store.apply(roomId, command, actor);
-    if (events.length > 0) this.broadcaster.publish(roomId, events);
+    const told = this.broadcaster.publish(roomId, events);
     for (const wakeup of wakeups) this.schedule({ roomId, wakeup });
+    // The answer follows the broadcasts (held a few ms at most: RoomBatcher), as a
+    // client that acts on its ack expects the room to have heard of it too.
+    await told;
     return state;
   }
 

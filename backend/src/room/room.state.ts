@@ -8,7 +8,7 @@ import {
   type Presence,
   type RoomSettings,
   type RoomSnapshot,
-  type ServerEventName,
+  type RoomEventName,
   type ServerEventPayload,
   type Song,
   type SongRequest,
@@ -110,8 +110,8 @@ export type Actor = { readonly memberId: string } | 'system';
 
 /** A broadcast the command caused, typed by the wire's event map. */
 export type RoomEvent = {
-  [E in ServerEventName]: { readonly name: E; readonly payload: ServerEventPayload<E> };
-}[ServerEventName];
+  [E in RoomEventName]: { readonly name: E; readonly payload: ServerEventPayload<E> };
+}[RoomEventName];
 
 /** What `apply` stamps on every broadcast, so the rules never deal with it. */
 type Stamp = 'rev' | 'since';
@@ -119,8 +119,8 @@ type Unstamped<P> = P extends unknown ? Omit<P, Stamp> : never;
 
 /** A broadcast as a rule writes it: the payload without the revision `apply` stamps on. */
 export type RoomEventDraft = {
-  [E in ServerEventName]: { readonly name: E; readonly payload: Unstamped<ServerEventPayload<E>> };
-}[ServerEventName];
+  [E in RoomEventName]: { readonly name: E; readonly payload: Unstamped<ServerEventPayload<E>> };
+}[RoomEventName];
 
 /** A command the server must apply as 'system' at server time `at` (idempotent by construction). */
 export interface Wakeup {

@@ -40,7 +40,9 @@ export function exitGracefullyOnSignals(app: INestApplication, timeoutMs: number
 /**
  * Closes every connection, waits (at most `drainMs`) until they are gone and
  * the room commands their disconnects started (leaves) are stored and told to
- * the room, then closes the app. In scaled mode that order matters: the Redis
+ * the room, broadcasts held to share a packet included (RoomService.settled
+ * flushes them; SocketBroadcaster flushes again as the app closes, before the
+ * Redis link does), then closes the app. In scaled mode that order matters: the Redis
  * link closes with the app, so a leave still running then would never reach
  * the other nodes' listeners.
  */

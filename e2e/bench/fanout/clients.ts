@@ -7,7 +7,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 
-import type { ChatLine } from '@musync/protocol';
+import { relayBatches, type ChatLine } from '@musync/protocol';
 
 import { epochNow, FANOUT_PREFIX, type Assignment, type ClientOrder, type ClientReport } from './orders.ts';
 
@@ -20,6 +20,8 @@ const listeners: Socket[] = [];
 const senders: Socket[] = [];
 const arrivals = new Map<string, { count: number; last: number }>();
 const waiting = new Map<string, () => void>();
+/** What the listeners received off the wire: packets, and the events in them. */
+const wire = { packets: 0, events: 0 };
 
 function report(message: ClientReport): void {
   process.send!(message);
@@ -38,6 +40,12 @@ async function openOne({ url, roomId, name }: Assignment, role: 'listen' | 'send
   const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: JOIN_TIMEOUT_MS });
   if (role === 'listen') {
     listeners.push(socket);
+    // As the SPA does: the events of a batch (notices, presence) are unpacked and handed on.
+    relayBatches(socket);
+    socket.onAny((name: string, payload: { events?: unknown[] }) => {
+      wire.packets += 1;
+      wire.events += name === 'room:batch' ? (payload.events?.length ?? 0) : 1;
+    });
     socket.on('chat:line', arrived);
   } else {
     senders.push(socket);
@@ -81,6 +89,7 @@ process.on('message', (order: ClientOrder) => {
   if (order.type === 'open') open(order.assignments, order.role).then(() => report({ type: 'opened' }), failed);
   else if (order.type === 'send') send(order.tag).catch(failed);
   else if (order.type === 'collect') collect(order.tag, order.timeoutMs);
+  else if (order.type === 'count') report({ type: 'counted', ...wire });
   else {
     for (const socket of [...listeners, ...senders]) socket.disconnect();
     process.disconnect();

@@ -173,6 +173,15 @@ class ClientPool {
     );
   }
 
+  /** Packets and events the listeners of every client process received so far. */
+  async wire(): Promise<{ packets: number; events: number }> {
+    const reports = await Promise.all(this.children.map((child) => this.ask(child, { type: 'count' })));
+    return reports.reduce((sum, r) => (r.type === 'counted' ? { packets: sum.packets + r.packets, events: sum.events + r.events } : sum), {
+      packets: 0,
+      events: 0,
+    });
+  }
+
   /** One line per room from the senders in client 0; the listeners' last arrival, and how many got it. */
   async round(tag: string): Promise<{ ms: number; received: number; refused: number }> {
     const sent = this.ask(this.children[0]!, { type: 'send', tag });
@@ -199,7 +208,7 @@ class ClientPool {
 
   /** Sends `order`; resolves with its report (client 0 has a send and a collect out at once, answered in either order). */
   private ask(child: ChildProcess, order: ClientOrder): Promise<ClientReport> {
-    const answers = { open: 'opened', send: 'sent', collect: 'collected', close: null }[order.type];
+    const answers = { open: 'opened', send: 'sent', collect: 'collected', count: 'counted', close: null }[order.type];
     return new Promise((resolve, reject) => {
       const done = (): void => {
         child.off('exit', onExit);
@@ -231,6 +240,9 @@ interface Measured {
   /** CPU seconds the server process(es) spent while the listeners joined. */
   readonly fillServerCpuSeconds: number;
   readonly kibPerConnection: number;
+  /** Per listener, over the fill: packets off the wire, and the broadcasts in them (a batch carries several). */
+  readonly fillPacketsPerListener: number;
+  readonly fillEventsPerListener: number;
   /** Listener arrivals missing over all measured lines. */
   readonly lost: number;
   readonly refused: number;
@@ -270,7 +282,13 @@ async function measure(kind: ServerKind, c: BenchCase, work: string): Promise<Ou
     const fillServerCpuSeconds = watches.reduce((sum, watch) => sum + watch.stop().cores * fillSeconds, 0);
     await sleep(SETTLE_MS);
     const kibPerConnection = ((sumRss(deployment.pids) - before) * 1024) / (n + senders.length);
-    log(`  ${SERVER_LABELS[kind]}: ${n} listeners joined in ${fillSeconds.toFixed(1)} s (server ${fillServerCpuSeconds.toFixed(1)} CPU-s)`);
+    const wire = await pool.wire();
+    const fillPacketsPerListener = wire.packets / n;
+    const fillEventsPerListener = wire.events / n;
+    log(
+      `  ${SERVER_LABELS[kind]}: ${n} listeners joined in ${fillSeconds.toFixed(1)} s (server ${fillServerCpuSeconds.toFixed(1)} CPU-s); ` +
+        `per listener ${fillPacketsPerListener.toFixed(0)} packets carrying ${fillEventsPerListener.toFixed(0)} events`,
+    );
 
     const latencies: number[] = [];
     let lost = 0;
@@ -283,7 +301,7 @@ async function measure(kind: ServerKind, c: BenchCase, work: string): Promise<Ou
       refused += round.refused;
       await sleep(20);
     }
-    return { latencies, fillSeconds, fillServerCpuSeconds, kibPerConnection, lost, refused };
+    return { latencies, fillSeconds, fillServerCpuSeconds, kibPerConnection, fillPacketsPerListener, fillEventsPerListener, lost, refused };
   } finally {
     cleanups.splice(cleanups.indexOf(tearDown), 1);
     await tearDown();
@@ -323,7 +341,9 @@ function summary(result: CaseResult): string[] {
     const losses = outcome.lost + outcome.refused > 0 ? `; LOST ${outcome.lost} arrivals, ${outcome.refused} sends refused` : '';
     lines.push(
       `  ${SERVER_LABELS[kind]}: p50 ${fixed(p50)} ms, p99 ${fixed(p99)} ms${ratio}; ` +
-        `fill ${fixed(outcome.fillSeconds)} s (server ${fixed(outcome.fillServerCpuSeconds)} CPU-s); ${fixed(outcome.kibPerConnection, 0)} KiB RSS per connection${losses}`,
+        `fill ${fixed(outcome.fillSeconds)} s (server ${fixed(outcome.fillServerCpuSeconds)} CPU-s, ` +
+        `${fixed(outcome.fillPacketsPerListener, 0)} packets / ${fixed(outcome.fillEventsPerListener, 0)} events per listener); ` +
+        `${fixed(outcome.kibPerConnection, 0)} KiB RSS per connection${losses}`,
     );
   }
   return lines;
@@ -346,6 +366,8 @@ function caseJson(result: CaseResult): Record<string, unknown> {
       fill_s: round2(outcome.fillSeconds),
       fill_server_cpu_s: round2(outcome.fillServerCpuSeconds),
       rss_kib_per_connection: round2(outcome.kibPerConnection),
+      fill_packets_per_listener: round2(outcome.fillPacketsPerListener),
+      fill_events_per_listener: round2(outcome.fillEventsPerListener),
       lost: outcome.lost,
       refused: outcome.refused,
     };
@@ -362,9 +384,9 @@ function targetMet(results: readonly CaseResult[], kind: 'node1' | 'node2'): boo
 
 /**
  * The predicted fill time of `c` from an earlier single-room fill on the same
- * server, or null without one. Every join sends one presence delta to every
- * member already there, so filling a room of N sends about N²/2 messages: the
- * wall time grows with N².
+ * server, or null without one. Every join is told to every member already
+ * there, so filling a room of N delivers about N²/2 events (coalesced into
+ * fewer packets, but the bytes remain): N² is the safe upper bound.
  */
 function fillEstimate(c: BenchCase, kind: ServerKind, results: readonly CaseResult[]): number | null {
   if (kind === 'bare' || c.rooms !== 1) return null;

@@ -17,6 +17,8 @@ export type ClientOrder =
   | { readonly type: 'send'; readonly tag: string }
   /** Report `tag` once every listener has it, or after `timeoutMs` with how many did. */
   | { readonly type: 'collect'; readonly tag: string; readonly timeoutMs: number }
+  /** Report how many packets and events the listeners received so far (a batch is one packet of several events). */
+  | { readonly type: 'count' }
   | { readonly type: 'close' };
 
 export type ClientReport =
@@ -24,6 +26,7 @@ export type ClientReport =
   /** `t0`: just before the first send; `refused`: sends the server did not acknowledge with ok. */
   | { readonly type: 'sent'; readonly tag: string; readonly t0: number; readonly refused: number }
   | { readonly type: 'collected'; readonly tag: string; readonly count: number; readonly last: number | null }
+  | { readonly type: 'counted'; readonly packets: number; readonly events: number }
   | { readonly type: 'failed'; readonly message: string };
 
 /** Epoch milliseconds, sub-millisecond and comparable across processes on one machine. */

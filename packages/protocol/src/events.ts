@@ -1,5 +1,6 @@
 import type { ChatLine, ChatSendRequest, ChatSendResult } from './chat.js';
 import type { AdminClaimRequest } from './access.js';
+import type { RoomBatch } from './batch.js';
 import type { AckCallback } from './errors.js';
 import type { AddLocalSongRequest, AddLocalSongResult, CopiesReport, LocalCopies } from './local-songs.js';
 import type {
@@ -115,6 +116,8 @@ export interface ServerToClientEvents {
   'skip:updated': (skip: SkipVotes & Revised) => void;
   /** Who holds a copy of each own-copy song, whenever that changed. */
   'copies:updated': (update: { readonly copies: LocalCopies } & Revised) => void;
+  /** Several of the broadcasts above, of one room, in one packet and in order (batch.ts). */
+  'room:batch': (batch: RoomBatch) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;

@@ -1,4 +1,5 @@
 export * from './access.js';
+export * from './batch.js';
 export * from './chat.js';
 export * from './clock.js';
 export * from './errors.js';

@@ -136,6 +136,25 @@ describe('RoomSession', () => {
     expect(session.presence()?.adminId).toBe('m-Ada');
   });
 
+  it('takes a batch of joins as it takes each alone: presence, notices and the vote count in order', async () => {
+    socket.serverAccepts();
+    serverAdmits();
+    session.join('lobby', 'Ada');
+    await settle();
+
+    const everyone = presenceWith('Grace', 'Ada', 'Linus', 'Mia');
+    socket.batch(() => {
+      for (const member of everyone.members.slice(2)) {
+        socket.broadcast('presence:joined', { member, adminId: 'm-Grace' });
+        socket.broadcast('chat:line', notice(`n-${member.name}`, { type: 'joined', name: member.name }));
+        socket.broadcast('skip:updated', { songId: null, voterIds: [], needed: everyone.members.indexOf(member) });
+      }
+    });
+    expect(session.presence()).toEqual(everyone);
+    expect(session.chat().map((l) => l.id)).toEqual(['n-Linus', 'n-Mia']);
+    expect(session.skip()).toEqual({ songId: null, voterIds: [], needed: 3 });
+  });
+
   describe('revisions: broadcasts from two nodes can cross', () => {
     async function joinAt(rev: number): Promise<void> {
       socket.serverAccepts();

@@ -100,4 +100,21 @@ describe('SocketClient', () => {
     socket.broadcast('presence:changed', { adminId: null });
     expect(received).toEqual([{ adminId: null, since: 0, rev: 1 }]);
   });
+
+  it('hands out the events of a batch to their listeners, in the order sent, as if each came alone', () => {
+    const received: string[] = [];
+    client.on('presence:changed').subscribe((p) => received.push(`presence ${p.rev}`));
+    client.on('skip:updated').subscribe((s) => received.push(`skip ${s.rev}`));
+    const other = client.on('chat:line').subscribe((l) => received.push(`line ${l.rev}`));
+    other.unsubscribe();
+    socket.broadcast('presence:changed', { adminId: null });
+    socket.batch(() => {
+      socket.broadcast('skip:updated', { songId: null, voterIds: [], needed: 1 });
+      socket.broadcast('presence:changed', { adminId: 'm1' });
+      socket.broadcast('chat:line', { kind: 'notice', id: 'l1', at: 1, notice: { type: 'joined', name: 'Ann' } });
+      socket.broadcast('skip:updated', { songId: null, voterIds: ['m1'], needed: 1 });
+    });
+    socket.broadcast('presence:changed', { adminId: null });
+    expect(received).toEqual(['presence 1', 'skip 2', 'presence 3', 'skip 5', 'presence 6']);
+  });
 });

@@ -1,11 +1,14 @@
 import { DOCUMENT, DestroyRef, InjectionToken, Service, computed, inject, signal } from '@angular/core';
-import type {
-  ClientEventName,
-  ClientToServerEvents,
-  ServerEventName,
-  ServerEventPayload,
-  ServerToClientEvents,
-  TransportFailure,
+import {
+  unpackBatch,
+  type ClientEventName,
+  type ClientToServerEvents,
+  type RoomBatch,
+  type RoomEventName,
+  type ServerEventName,
+  type ServerEventPayload,
+  type ServerToClientEvents,
+  type TransportFailure,
 } from '@musync/protocol';
 import { Observable, Subject } from 'rxjs';
 import { io, type Socket } from 'socket.io-client';
@@ -63,6 +66,8 @@ export class SocketClient {
   private readonly connectEvents = new Subject<void>();
   /** One settle function per request still waiting for its ack. */
   private readonly pending = new Set<(failure: RequestFailure) => void>();
+  /** The listeners of each broadcast, which the events of a `room:batch` are handed to. */
+  private readonly batchListeners = new Map<ServerEventName, Set<(payload: never) => void>>();
   private everConnected = false;
 
   /** Offline also while the browser says the network is gone, whatever the socket believes. */
@@ -82,9 +87,16 @@ export class SocketClient {
       this.updateDisconnectedState();
     };
     const onConnectError = (): void => this.updateDisconnectedState();
+    // A batch is unpacked here, once: each of its events reaches the listeners of
+    // that event in order, as if it had come alone.
+    const onBatch = (batch: RoomBatch): void =>
+      unpackBatch(batch, (name: RoomEventName, payload: unknown) => {
+        for (const listener of [...(this.batchListeners.get(name) ?? [])]) listener(payload as never);
+      });
     this.socket.on('connect', onConnect);
     this.socket.on('disconnect', onDisconnect);
     this.socket.on('connect_error', onConnectError);
+    this.socket.on('room:batch', onBatch);
 
     const online = (): void => this.browserOnline.set(true);
     const offline = (): void => this.browserOnline.set(false);
@@ -97,6 +109,7 @@ export class SocketClient {
       this.socket.off('connect', onConnect);
       this.socket.off('disconnect', onDisconnect);
       this.socket.off('connect_error', onConnectError);
+      this.socket.off('room:batch', onBatch);
       this.socket.disconnect();
       this.failPending(notConnected);
       this.connectEvents.complete();
@@ -137,15 +150,23 @@ export class SocketClient {
     });
   }
 
-  /** The broadcasts of one server event, for as long as the subscription lasts. */
+  /**
+   * The broadcasts of one server event, for as long as the subscription lasts:
+   * those sent alone and those inside a `room:batch`, in the order sent.
+   */
   on<E extends ServerEventName>(event: E): Observable<ServerEventPayload<E>> {
     return new Observable<ServerEventPayload<E>>((subscriber) => {
       const listener = (payload: ServerEventPayload<E>): void => subscriber.next(payload);
       // The compiler cannot relate a generic event name to its own listener type.
       const name: ServerEventName = event;
       const typed: ServerToClientEvents[ServerEventName] = listener as ServerToClientEvents[E];
+      const batched = this.batchListeners.get(name) ?? new Set();
+      this.batchListeners.set(name, batched.add(listener));
       this.socket.on(name, typed);
-      return () => this.socket.off(name, typed);
+      return () => {
+        this.socket.off(name, typed);
+        batched.delete(listener);
+      };
     });
   }
 

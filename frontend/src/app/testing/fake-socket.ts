@@ -90,10 +90,29 @@ export class FakeSocket {
   broadcast<E extends ServerEventName>(event: E, payload: Unstamped<ServerEventPayload<E>> & Partial<Stamps>): void {
     const rev = payload.rev ?? ++this.rev;
     this.rev = Math.max(this.rev, rev);
-    if (!event.startsWith('presence:')) return this.fire(event, { ...payload, rev });
+    if (!event.startsWith('presence:')) return this.deliver(event, { ...payload, rev });
     const since = payload.since ?? this.presenceRev;
     this.presenceRev = rev;
-    this.fire(event, { ...payload, since, rev });
+    this.deliver(event, { ...payload, since, rev });
+  }
+
+  /** The broadcasts made inside `broadcasts` arrive as one `room:batch`, in order, as the server coalesces them. */
+  batch(broadcasts: () => void): void {
+    const held: (readonly [string, unknown])[] = [];
+    this.held = held;
+    try {
+      broadcasts();
+    } finally {
+      this.held = null;
+    }
+    this.fire('room:batch', { events: held });
+  }
+
+  private held: (readonly [string, unknown])[] | null = null;
+
+  private deliver(event: string, payload: unknown): void {
+    if (this.held) this.held.push([event, payload]);
+    else this.fire(event, payload);
   }
 
   private drop(reason: string): void {
