@@ -2,11 +2,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { relayBatches, type JoinResult, type Song } from '@musync/protocol';
-import { io } from 'socket.io-client';
+import type { JoinResult, Song } from '@musync/protocol';
 
 import { RedisProcess, startMusync, type ServerProcess } from '../../e2e/fixtures/server-process.js';
-import { request, type TestClient } from './harness.js';
+import { connectClient, request, type TestClient } from './harness.js';
 
 /**
  * The scaled topology for real, without Docker: a redis-server this test
@@ -55,13 +54,8 @@ export class Cluster {
 
   /** A socket.io client of `node`; `reconnectTo` lets it fail over like a browser behind a load balancer. */
   async connect(node: ServerProcess, { reconnection = false } = {}): Promise<TestClient> {
-    const client: TestClient = io(node.url, { transports: ['websocket'], reconnection, forceNew: true });
-    relayBatches(client);
+    const client = await connectClient(node.url, { reconnection });
     this.clients.push(client);
-    await new Promise<void>((resolve, reject) => {
-      client.once('connect', resolve);
-      client.once('connect_error', reject);
-    });
     return client;
   }
 

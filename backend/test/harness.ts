@@ -54,13 +54,8 @@ export class RunningServer {
 
   /** A connected socket.io client (websocket only, no reconnection: tests drive it). */
   async connect(): Promise<TestClient> {
-    const client: TestClient = io(this.url, { transports: ['websocket'], reconnection: false, forceNew: true });
-    relayBatches(client);
+    const client = await connectClient(this.url);
     this.clients.push(client);
-    await new Promise<void>((resolve, reject) => {
-      client.once('connect', resolve);
-      client.once('connect_error', reject);
-    });
     return client;
   }
 
@@ -85,6 +80,25 @@ export class RunningServer {
 }
 
 /** A song as seeding puts it in a playlist (no file behind it). */
+/**
+ * A socket.io client of `url` as the SPA connects (websocket only; batches
+ * unpacked as SocketClient does), resolved once connected.
+ */
+export async function connectClient(url: string, { reconnection = false } = {}): Promise<TestClient> {
+  const client: TestClient = io(url, { transports: ['websocket'], reconnection, forceNew: true });
+  relayBatches(client);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', resolve);
+      client.once('connect_error', reject);
+    });
+  } catch (error) {
+    client.close();
+    throw error;
+  }
+  return client;
+}
+
 export function song(id: string, duration = 120, title = `Song ${id}`): Song {
   return { id, title, artist: null, album: null, duration, url: `/media/${id}`, coverUrl: null };
 }
