@@ -138,4 +138,14 @@ describe('rate limits', () => {
     expect(acks.every((ack) => ack.ok || ack.error.code === ErrorCode.RATE_LIMITED)).toBe(true);
     expect((await request(client, 'chat:send', { text: 'hello' })).ok).toBe(true);
   });
+
+  it('counts clock pings sent without an ack against the budget, and disconnects their flood', async () => {
+    // Pings are answered ahead of Nest's pipeline (PingResponder): the limiter must still see every one.
+    server = await RunningServer.start({ RATE_LIMIT_STRIKES: '5' });
+    const { client } = await enter(server, 'Silent pinger');
+    const disconnected = new Promise<string>((resolve) => client.once('disconnect', resolve));
+    const raw = client as unknown as { emit: (event: string, payload: unknown) => void };
+    for (let i = 0; i < 200; i += 1) raw.emit('time:ping', { t0: i });
+    expect(await disconnected).toBe('io server disconnect');
+  });
 });

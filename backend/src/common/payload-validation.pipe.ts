@@ -1,5 +1,6 @@
 import { StandardSchemaValidationPipe } from '@nestjs/common';
 import { ErrorCode } from '@musync/protocol';
+import type * as z from 'zod';
 
 import { DomainError } from './domain-error.js';
 
@@ -7,16 +8,20 @@ import { DomainError } from './domain-error.js';
 const PROTOTYPE_KEYS = ['__proto__', 'prototype', 'constructor'];
 
 /**
- * The one validation of every `@MessageBody({ schema })` against its protocol
- * schema. Nest's pipe would silently delete prototype keys and go on with the
- * rest of the payload; a payload holding one is refused instead, like any other
- * field the schema does not know, so it changes nothing.
+ * Validation against a payload's protocol schema. Nest's pipe would silently
+ * delete prototype keys and go on with the rest of the payload; a payload
+ * holding one is refused instead, like any other field the schema does not
+ * know, so it changes nothing.
  */
 class PayloadValidationPipe extends StandardSchemaValidationPipe {
   protected override stripProtoKeys(value: unknown): void {
-    const key = findPrototypeKey(value);
-    if (key !== null) throw new DomainError(ErrorCode.INVALID_PAYLOAD, `${key}: not allowed`);
+    refusePrototypeKeys(value);
   }
+}
+
+function refusePrototypeKeys(value: unknown): void {
+  const key = findPrototypeKey(value);
+  if (key !== null) throw new DomainError(ErrorCode.INVALID_PAYLOAD, `${key}: not allowed`);
 }
 
 /** The first prototype key anywhere in the value (walked with a stack, so depth cannot overflow it). */
@@ -35,16 +40,31 @@ function findPrototypeKey(value: unknown): string | null {
   return null;
 }
 
+type Issues = Parameters<NonNullable<ConstructorParameters<typeof StandardSchemaValidationPipe>[0]>['exceptionFactory'] & {}>[0];
+
 /** Turns the schema's issues into one INVALID_PAYLOAD error the client can show. */
-export const payloadValidationPipe = new PayloadValidationPipe({
-  exceptionFactory: (issues) => {
-    const details = issues
-      .slice(0, 5)
-      .map((issue) => {
-        const path = (issue.path ?? []).map((key) => (typeof key === 'object' ? String(key.key) : String(key))).join('.');
-        return path ? `${path}: ${issue.message}` : issue.message;
-      })
-      .join('; ');
-    return new DomainError(ErrorCode.INVALID_PAYLOAD, details || 'The payload is malformed.');
-  },
-});
+function invalidPayload(issues: Issues): DomainError {
+  const details = issues
+    .slice(0, 5)
+    .map((issue) => {
+      const path = (issue.path ?? []).map((key) => (typeof key === 'object' ? String(key.key) : String(key))).join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+  return new DomainError(ErrorCode.INVALID_PAYLOAD, details || 'The payload is malformed.');
+}
+
+/** The one validation of every `@MessageBody({ schema })` against its protocol schema. */
+export const payloadValidationPipe = new PayloadValidationPipe({ exceptionFactory: invalidPayload });
+
+/**
+ * The same validation for an event answered outside Nest's pipeline (the
+ * `time:ping` fast path): the payload, or INVALID_PAYLOAD.
+ */
+export function validatePayload<T>(schema: z.ZodType<T>, value: unknown): T {
+  refusePrototypeKeys(value);
+  const result = schema['~standard'].validate(value);
+  if (result instanceof Promise) throw new TypeError('payload schemas are synchronous');
+  if (result.issues) throw invalidPayload(result.issues);
+  return result.value;
+}

@@ -19,7 +19,6 @@ import {
   SongReadySchema,
   SongStepSchema,
   SyncReportSchema,
-  TimePingSchema,
   VoteSkipSchema,
   type AdminClaimRequest,
   type ControlRequest,
@@ -37,17 +36,15 @@ import {
   type SongReadyRequest,
   type SongStepRequest,
   type SyncReport,
-  type TimePing,
-  type TimePong,
   type VoteSkipRequest,
 } from '@musync/protocol';
 
-import { ServerClock } from '../clock/server-clock.js';
 import { RedisLink } from '../cluster/redis-link.js';
 import { DomainError } from '../common/domain-error.js';
 import { GuessLimitInterceptor } from '../common/guess-limit.interceptor.js';
 import { RateLimited } from '../common/rate-limit.interceptor.js';
 import { MusyncGateway } from '../common/musync-gateway.decorator.js';
+import { PingResponder } from '../sync/ping-responder.js';
 import { SyncService } from '../sync/sync.service.js';
 import { RoomService } from './room.service.js';
 import { settingsOf, type RoomCommand } from './room.state.js';
@@ -67,13 +64,15 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
   constructor(
     private readonly rooms: RoomService,
     private readonly sync: SyncService,
-    private readonly clock: ServerClock,
     private readonly broadcaster: SocketBroadcaster,
+    private readonly pings: PingResponder,
     private readonly link: RedisLink,
   ) {}
 
   afterInit(server: MusyncServer): void {
     this.broadcaster.attach(server);
+    // time:ping is answered at the socket, ahead of this pipeline (PingResponder says why).
+    this.pings.attach(server);
   }
 
   @SubscribeMessage('room:join')
@@ -127,12 +126,6 @@ export class RoomGateway implements OnGatewayInit<MusyncServer>, OnGatewayDiscon
     @MessageBody({ schema: SnapshotRequestSchema }) _request: object,
   ): Promise<RoomSnapshot> {
     return this.rooms.snapshot(sessionOf(socket).roomId);
-  }
-
-  @SubscribeMessage('time:ping')
-  @RateLimited('time')
-  ping(@MessageBody({ schema: TimePingSchema }) ping: TimePing): TimePong {
-    return this.sync.pong(ping, this.clock.now());
   }
 
   @SubscribeMessage('sync:report')

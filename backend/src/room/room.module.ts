@@ -8,12 +8,14 @@ import { RedisWakeupLedger } from '../cluster/redis-wakeup-ledger.js';
 import { AppConfig } from '../config/config.module.js';
 import { RedisRoomStore } from '../store/redis-room.store.js';
 import { FileRoomPersistence, RoomPersistence } from '../store/room-persistence.js';
+import { PingResponder } from '../sync/ping-responder.js';
 import { SyncService } from '../sync/sync.service.js';
 import { Broadcaster } from './broadcaster.js';
 import { MemoryRoomStore } from './memory-room.store.js';
 import { RoomGateway } from './room.gateway.js';
 import { GuessLimitInterceptor } from '../common/guess-limit.interceptor.js';
 import { RateLimitInterceptor } from '../common/rate-limit.interceptor.js';
+import { RateLimiter } from '../common/rate-limiter.js';
 import { RoomService } from './room.service.js';
 import { RoomStore } from './room.store.js';
 import { SocketBroadcaster } from './socket-broadcaster.js';
@@ -24,8 +26,10 @@ import { LocalWakeupLedger, WakeupLedger } from './wakeup-ledger.js';
     { provide: ServerClock, inject: [AppConfig], useFactory: (c: AppConfig) => new ServerClock(c.TEST_CLOCK_SKEW_MS) },
     { provide: RedisLink, inject: [AppConfig], useFactory: (c: AppConfig) => new RedisLink(c.REDIS_URL) },
     SyncService,
+    PingResponder,
     RoomService,
     RoomGateway,
+    RateLimiter,
     RateLimitInterceptor,
     GuessLimitInterceptor,
     SocketBroadcaster,
@@ -49,6 +53,6 @@ import { LocalWakeupLedger, WakeupLedger } from './wakeup-ledger.js';
     },
     { provide: RoomPersistence, useClass: FileRoomPersistence },
   ],
-  exports: [RoomService, RoomStore, RateLimitInterceptor, ServerClock, RedisLink],
+  exports: [RoomService, RoomStore, RateLimiter, RateLimitInterceptor, ServerClock, RedisLink],
 })
 export class RoomModule {}

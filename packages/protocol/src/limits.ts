@@ -67,7 +67,7 @@ export const CONTROL_PER_SECOND = 4;
 
 /**
  * Clock pings and sync reports a connection may send. The clock sync pings 40
- * times in its first second, 20 a second to 2 s, 4 a second to 30 s, then 2 a second
+ * times in its first second, 20 a second to 2 s, then 4 a second
  * (ClockSync's PING_SCHEDULE), plus a sync report every 5 s: a burst of 40
  * refilled at 50 per second never runs dry under that, even on a reconnect.
  * Per address (RATE_LIMIT_IP_FACTOR, 10×: 400, then 500/s), the

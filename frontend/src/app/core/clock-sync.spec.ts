@@ -78,11 +78,8 @@ describe('ClockSync', () => {
     await jest.advanceTimersByTimeAsync(1_000);
     expect(pingedAt).toHaveLength(20); // 20 a second
     pingedAt = [];
-    await jest.advanceTimersByTimeAsync(28_000);
-    expect(pingedAt).toHaveLength(112); // 4 a second to 30 s
-    pingedAt = [];
     await jest.advanceTimersByTimeAsync(60_000);
-    expect(pingedAt).toHaveLength(120); // 2 a second, for good
+    expect(pingedAt).toHaveLength(240); // 4 a second, for good
   });
 
   it('schedules pings by the connection’s age', () => {
@@ -91,9 +88,8 @@ describe('ClockSync', () => {
     expect(pingIntervalMs(1_000)).toBe(50);
     expect(pingIntervalMs(1_999)).toBe(50);
     expect(pingIntervalMs(2_000)).toBe(250);
-    expect(pingIntervalMs(29_999)).toBe(250);
-    expect(pingIntervalMs(30_000)).toBe(500);
-    expect(pingIntervalMs(3_600_000)).toBe(500);
+    expect(pingIntervalMs(30_000)).toBe(250);
+    expect(pingIntervalMs(3_600_000)).toBe(250);
   });
 
   it('stays within the server’s clock-ping budget (TIME_BURST, TIME_PER_SECOND), sync reports included', async () => {

@@ -11,20 +11,19 @@ import { SocketClient } from './socket-client';
  * - 40 in the first second, then 20 a second to 2 s, so a page that joins a
  *   playing room (and starts at once) has tens of exchanges by the time it
  *   schedules its first sound;
- * - then 4 a second until 30 s: the first window fills with ~128 exchanges,
- *   ~0.2 ms rms at 40 ± 15 ms of jitter each way (simulated);
- * - then 2 a second for good: ~64 exchanges per window (~0.35 ms rms). Each
- *   ping costs the server ~0.19 ms of CPU (measured: docs/benchmarks.md, "What
- *   the clock sync costs the server"), so 4 a second for good would spend
- *   0.75 of a core per 1000 listeners, 2 a second spends 0.4.
+ * - then 4 a second for good: ~128 exchanges per window, ~0.2 ms rms at
+ *   40 ± 15 ms of jitter each way (simulated; 2 a second, ~64 exchanges, is
+ *   ~0.35 ms and missed the room's 2 ms p95 on a quiet machine). The server
+ *   answers a ping at the socket, ahead of Nest's pipeline, for 37–43 µs of CPU
+ *   (docs/benchmarks.md, "What a clock ping costs, answered at the socket"):
+ *   4 a second is 0.17 of a core per 1000 listeners.
  * TIME_BURST and TIME_PER_SECOND (limits.ts) allow for this with room to spare.
  */
 export const PING_SCHEDULE: readonly { readonly untilMs: number; readonly everyMs: number }[] = [
   { untilMs: 1_000, everyMs: 25 },
   { untilMs: 2_000, everyMs: 50 },
-  { untilMs: 30_000, everyMs: 250 },
 ];
-export const STEADY_PING_MS = 500;
+export const STEADY_PING_MS = 250;
 
 /** The pause before the next ping, `connectedMs` after the connection opened. */
 export function pingIntervalMs(connectedMs: number): number {
