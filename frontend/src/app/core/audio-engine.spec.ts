@@ -10,7 +10,7 @@ import {
 } from '../testing/fake-audio';
 import { FakeSocket, provideFakeSocket, QUIET_ROOM } from '../testing/fake-socket';
 import { ownCopySong } from '../testing/own-copy-song';
-import { AudioEngine, DEADBAND_MS, NO_COPY_MESSAGE } from './audio-engine';
+import { AudioEngine, DEADBAND_MS, NO_COPY_MESSAGE, REANCHOR_MS } from './audio-engine';
 import { AudioUnlock } from './audio-unlock';
 import { OutputDelay } from './output-delay';
 import { OwnCopies } from './own-copies';
@@ -282,11 +282,11 @@ describe('AudioEngine', () => {
       expect((back?.time ?? 0) - (speedUp?.time ?? 0)).toBeCloseTo((DEADBAND_MS * 1.2) / 1000 / 0.002, 3);
     });
 
-    it('restarts at the corrected offset when a re-sync shows it 50 ms off', async () => {
+    it.each([50, REANCHOR_MS * 1.5])('restarts at the corrected offset when a re-sync shows it %p ms off', async (offMs) => {
       const engine = await joinWith({ songId: 'a', status: 'playing', position: 0, anchor: serverNow() + 80 });
       await settle(1000);
       const before = lastSource();
-      await resyncBy(-50);
+      await resyncBy(-offMs);
       const after = lastSource();
       expect(after).not.toBe(before);
       expect(before.stoppedAt).not.toBeNull();

@@ -43,8 +43,16 @@ const RESCHEDULE_MS = 0.5;
  * devices up to twice it apart: 0.5 ms left up to 1 ms of the room's 2 ms budget.
  */
 export const DEADBAND_MS = 0.25;
-/** Web Audio errors beyond this are fixed by a restart at the right offset rather than a nudge. */
-const REANCHOR_MS = 20;
+/**
+ * Web Audio errors beyond this are fixed by a restart at the right offset (8 ms
+ * crossfade) rather than a nudge. Drift grows slowly and is nudged long before it
+ * gets here; what jumps past it is a step: a render glitch (an underrun shifts the
+ * output by its length, 5–10 ms seen in the sync bench on two busy cores), a clock
+ * re-estimate after a reconnect. At ±0.2 % a 10 ms step takes 5 s to win back,
+ * that long out of step with the room; a restart fixes it in under a second (the
+ * time the output-clock and error medians take to see the step). Was 20 ms.
+ */
+export const REANCHOR_MS = 4;
 /**
  * The Web Audio path corrects drift with playbackRate nudges of ±0.2 %: 3.5 cents of
  * pitch, under what ears can tell apart (~5 cents), against a sound-card clock that
