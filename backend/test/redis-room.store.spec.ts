@@ -2,14 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { RedisProcess } from '../../../e2e/fixtures/server-process.js';
-import { RedisLink } from '../cluster/redis-link.js';
-import { ServerClock } from '../clock/server-clock.js';
-import { parseConfig } from '../config/config.js';
-import { joining, member } from '../room/room.spec-kit.js';
-import type { RoomState } from '../room/room.state.js';
-import { RedisRoomStore } from './redis-room.store.js';
-import { RoomPersistence, type PersistedRoom } from './room-persistence.js';
+import { RedisProcess } from '../../e2e/fixtures/server-process.js';
+import { RedisLink } from '../src/cluster/redis-link.js';
+import { ServerClock } from '../src/clock/server-clock.js';
+import { parseConfig } from '../src/config/config.js';
+import { joining, member } from '../src/room/room.spec-kit.js';
+import type { RoomState } from '../src/room/room.state.js';
+import { RedisRoomStore } from '../src/store/redis-room.store.js';
+import { RoomPersistence, type PersistedRoom } from '../src/store/room-persistence.js';
 
 /** No rooms kept on disk: every room here lives in Redis only. */
 class NoDisk extends RoomPersistence {
