@@ -82,6 +82,31 @@ describe('graceful shutdown and crashes (the built server as a process)', () => 
     }
   });
 
+  it('SIGTERM writes the chat line still waiting out its write delay', async () => {
+    // A delay no test outlasts: the line can only reach the disk through the shutdown's flush.
+    const first = await startProcess(dataDir, { ROOM_WRITE_DELAY_MS: '60000' });
+    const ada = await joinAt(first.url, 'Ada');
+    // A song keeps the room in memory when Ada's connection closes (an emptied room is written as it leaves).
+    expect((await upload(ada.client, wav(1, { title: 'Anchor' }), 'anchor.wav')).ok).toBe(true);
+    expect((await request(ada.client, 'chat:send', { text: 'the last word' })).ok).toBe(true);
+    const file = join(dataDir, 'rooms', 'keep.json');
+    expect(await readFile(file, 'utf8').catch(() => '')).not.toContain('the last word');
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    ada.client.close();
+    expect(await readFile(file, 'utf8')).toContain('the last word');
+
+    const second = await startProcess(dataDir);
+    try {
+      const back = await joinAt(second.url, 'Ada');
+      expect(back.joined.chat.some((line) => line.kind === 'message' && line.text === 'the last word')).toBe(true);
+      back.client.close();
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
+  });
+
   it('kill -9 in the middle of state writes, again and again: every restart comes back with a valid state', async () => {
     const rounds = 6;
     let lastSeen = 0;

@@ -23,6 +23,7 @@ export abstract class AppConfig implements Readonly<Config> {
   abstract readonly RATE_LIMIT_IP_FACTOR: number;
   abstract readonly RATE_LIMIT_STRIKES: number;
   abstract readonly LOG_LEVEL: Config['LOG_LEVEL'];
+  abstract readonly ROOM_WRITE_DELAY_MS: number;
   abstract readonly SHUTDOWN_TIMEOUT_MS: number;
   abstract readonly REDIS_URL?: string | undefined;
   abstract readonly TEST_CLOCK_SKEW_MS: number;
@@ -63,6 +64,7 @@ export class AppConfigModule {
             RATE_LIMIT_IP_FACTOR: config.get('RATE_LIMIT_IP_FACTOR', { infer: true }),
             RATE_LIMIT_STRIKES: config.get('RATE_LIMIT_STRIKES', { infer: true }),
             LOG_LEVEL: config.get('LOG_LEVEL', { infer: true }),
+            ROOM_WRITE_DELAY_MS: config.get('ROOM_WRITE_DELAY_MS', { infer: true }),
             SHUTDOWN_TIMEOUT_MS: config.get('SHUTDOWN_TIMEOUT_MS', { infer: true }),
             REDIS_URL: config.get('REDIS_URL', { infer: true }),
             TEST_CLOCK_SKEW_MS: config.get('TEST_CLOCK_SKEW_MS', { infer: true }),

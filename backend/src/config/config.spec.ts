@@ -20,6 +20,7 @@ describe('parseConfig', () => {
       RATE_LIMIT_IP_FACTOR: 10,
       RATE_LIMIT_STRIKES: 30,
       LOG_LEVEL: 'info',
+      ROOM_WRITE_DELAY_MS: 200,
       SHUTDOWN_TIMEOUT_MS: 10_000,
       TEST_CLOCK_SKEW_MS: 0,
     });
@@ -41,6 +42,7 @@ describe('parseConfig', () => {
     ['RATE_LIMIT_IP_FACTOR', '0.5'],
     ['RATE_LIMIT_STRIKES', '-1'],
     ['LOG_LEVEL', 'loud'],
+    ['ROOM_WRITE_DELAY_MS', '-1'],
     ['SHUTDOWN_TIMEOUT_MS', '50'],
   ])('refuses %s=%s with a message naming it', (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(name));

@@ -7,23 +7,28 @@ import { positionAt } from '@musync/protocol';
 import { ServerClock } from '../clock/server-clock.js';
 import { AppConfig } from '../config/config.module.js';
 import { RoomPersistence, type PersistedRoom } from '../store/room-persistence.js';
+import { WriteBehind } from '../store/write-behind.js';
 import { keepHistory } from './chat.rules.js';
 import { RoomStore } from './room.store.js';
 import { apply, emptyRoom, type Actor, type RoomCommand, type AppliedResult, type RoomState } from './room.state.js';
 
+/** Durable parts that change rarely and matter much (an uploaded song's entry, a passcode): written at once. */
+const RARE = ['playlist', 'settings', 'passcode', 'requests'] as const;
+/** Durable parts that change with every line or click: written behind, at most once per ROOM_WRITE_DELAY_MS. */
+const FREQUENT = ['chat', 'playback'] as const;
+
 /**
  * The embedded store: rooms in this process's memory, each applied
  * synchronously (so every command is atomic), and its durable part written
- * through to RoomPersistence after every change that touches it.
+ * to RoomPersistence after every change that touches it: at once for rare
+ * changes, coalesced for frequent ones (docs/operations.md, what a crash loses).
  */
 @Injectable()
 export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown {
   private readonly logger = new Logger(MemoryRoomStore.name);
   private readonly rooms = new Map<string, RoomState>();
   private readonly loading = new Map<string, Promise<void>>();
-  /** The latest durable state of each room not yet written, and the write loop per room. */
-  private readonly unsaved = new Map<string, PersistedRoom>();
-  private readonly writers = new Map<string, Promise<void>>();
+  private readonly writes: WriteBehind<PersistedRoom>;
 
   constructor(
     private readonly clock: ServerClock,
@@ -31,6 +36,11 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
     private readonly config: AppConfig,
   ) {
     super();
+    this.writes = new WriteBehind(
+      config.ROOM_WRITE_DELAY_MS,
+      (roomId, room) => this.persistence.save(roomId, room),
+      (roomId, error) => this.logger.error(`room ${roomId}: state not saved`, error),
+    );
   }
 
   async apply(roomId: string, command: RoomCommand, actor: Actor): Promise<AppliedResult> {
@@ -40,10 +50,13 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
     const result = apply(before, command, actor, this.clock.now());
     const { state } = result;
     // A room with nobody, no songs and no chair held open leaves memory; what it said and asked for stays on disk.
-    if (state.members.length === 0 && state.playlist.length === 0 && !state.vacancy) this.rooms.delete(roomId);
+    const leaves = state.members.length === 0 && state.playlist.length === 0 && !state.vacancy;
+    if (leaves) this.rooms.delete(roomId);
     else this.rooms.set(roomId, state);
-    const durable = ['playlist', 'settings', 'passcode', 'playback', 'chat', 'requests'] as const;
-    if (durable.some((part) => state[part] !== before[part])) this.persist(roomId, state);
+    const changed = (parts: readonly (typeof RARE | typeof FREQUENT)[number][]): boolean => parts.some((part) => state[part] !== before[part]);
+    // A room leaving memory is written at once: disk is then its only copy.
+    if (changed(RARE) || changed(FREQUENT)) this.writes.put(roomId, durablePart(state, this.clock.now()), leaves || changed(RARE));
+    else if (leaves) void this.writes.settle(roomId);
     return result;
   }
 
@@ -58,7 +71,7 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
     for (const roomId of await this.persistence.list()) {
       if (this.rooms.has(roomId)) continue;
       // A forgotten room's last state may still be on its way to disk.
-      const kept = this.unsaved.get(roomId) ?? (await this.persistence.load(roomId));
+      const kept = this.writes.pending(roomId) ?? (await this.persistence.load(roomId));
       if (kept && lists(kept.playlist)) return true;
     }
     return false;
@@ -71,7 +84,7 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
 
   /** Waits until every change so far is on disk (shutdown, tests). */
   async flush(): Promise<void> {
-    while (this.writers.size > 0) await Promise.all(this.writers.values());
+    await this.writes.flush();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -84,7 +97,7 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
     if (!loading) {
       // A room that just left memory may still be on its way to disk: read it once written.
       loading = (async () => {
-        await this.writers.get(roomId);
+        await this.writes.settle(roomId);
         const saved = await this.persistence.load(roomId);
         if (saved && !this.rooms.has(roomId)) {
           this.rooms.set(roomId, restore(roomId, saved, this.clock.now(), this.config.CHAT_HISTORY));
@@ -94,23 +107,6 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
       this.loading.set(roomId, loading);
     }
     return loading;
-  }
-
-  /** Queues the room's durable state; one writer per room writes the latest and skips the in-between. */
-  private persist(roomId: string, state: RoomState): void {
-    this.unsaved.set(roomId, durablePart(state, this.clock.now()));
-    if (this.writers.has(roomId)) return;
-    const writer = (async () => {
-      for (let next = this.unsaved.get(roomId); next; next = this.unsaved.get(roomId)) {
-        this.unsaved.delete(roomId);
-        try {
-          await this.persistence.save(roomId, next);
-        } catch (error) {
-          this.logger.error(`room ${roomId}: state not saved`, error);
-        }
-      }
-    })().finally(() => this.writers.delete(roomId));
-    this.writers.set(roomId, writer);
   }
 }
 

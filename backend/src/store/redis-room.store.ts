@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 import { Logger } from '@nestjs/common';
 import { ErrorCode } from '@musync/protocol';
 import type { Redis } from 'ioredis';
@@ -27,13 +29,16 @@ interface StoredRoom {
 /**
  * Compare-and-set of one room: writes the new state only if the room's version
  * is still the one the command was computed from, and keeps the song → rooms
- * index and the node → rooms index in the same atomic step.
+ * index and the node → rooms index in the same atomic step. Returns 1 when
+ * written; else the room's current version and envelope ('' and '' if absent),
+ * so the retry needs no second read.
  * KEYS[1] room; ARGV: expected version ('' = absent), new version, envelope,
  * room id, node-rooms key ('' = none), #added, song keys added…, removed…
  */
 const COMPARE_AND_SET = `
 local room = KEYS[1]
-if (redis.call('HGET', room, 'v') or '') ~= ARGV[1] then return 0 end
+local current = redis.call('HGET', room, 'v') or ''
+if current ~= ARGV[1] then return {current, redis.call('HGET', room, 's') or ''} end
 redis.call('HSET', room, 'v', ARGV[2], 's', ARGV[3])
 if ARGV[5] ~= '' then redis.call('SADD', ARGV[5], ARGV[4]) end
 local added = tonumber(ARGV[6])
@@ -45,6 +50,16 @@ return 1
 
 /** Attempts before a command gives up under contention (each loses only to a command that did apply). */
 const MAX_ATTEMPTS = 100;
+/** Rooms whose last written state a node keeps to start its next command from (the most recently written). */
+const LAST_WRITTEN_ROOMS = 1000;
+
+/**
+ * A version no other write of the room can have had: a count and a random tag, so a room
+ * rebuilt after Redis lost its data never comes back to a version a node remembers.
+ */
+function nextVersion(version: string): string {
+  return `${Number.parseInt(version || '0', 10) + 1}.${randomBytes(6).toString('hex')}`;
+}
 
 /**
  * The scaled store: each room is one Redis hash (version + JSON), and every
@@ -53,12 +68,18 @@ const MAX_ATTEMPTS = 100;
  * commands arriving on different nodes at the same moment are serialized and
  * never half-applied. Redis (with AOF) is the durable copy; a room not yet in
  * Redis is imported once from DATA_DIR (a node that ran embedded before).
+ * A node starts each command from the state it last wrote to the room, if it
+ * still holds it, instead of reading the room: when no other node wrote since,
+ * the common case for a room's busy stretch, a command costs one round trip and
+ * no JSON parse (profile: the read and its parse were ~0.07 ms a chat line at 200 rooms × 10).
  */
 export class RedisRoomStore extends RoomStore {
   private readonly logger = new Logger(RedisRoomStore.name);
   private readonly redis: Redis;
   /** The last command queued per room on this node: a node applies one at a time per room. */
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** The version and state this node last wrote per room (a hint: the compare-and-set still decides). */
+  private readonly lastWritten = new Map<string, readonly [string, StoredRoom]>();
 
   constructor(
     private readonly clock: ServerClock,
@@ -90,8 +111,9 @@ export class RedisRoomStore extends RoomStore {
   }
 
   private async applyNow(roomId: string, command: RoomCommand, actor: Actor): Promise<AppliedResult> {
+    let current = this.lastWritten.get(roomId) ?? (await this.read(roomId));
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const [version, stored] = await this.read(roomId);
+      const [version, stored] = current;
       const result = apply(stored.state, command, actor, this.clock.now());
       const nodes = nodesAfter(stored, result.state, command, actor, this.link.nodeId);
       // A room imported from DATA_DIR has never been indexed: all its songs count as added.
@@ -99,20 +121,28 @@ export class RedisRoomStore extends RoomStore {
       const after = new Set(result.state.playlist.map((s) => s.id));
       const added = [...after].filter((id) => !before.has(id));
       const removed = [...before].filter((id) => !after.has(id));
-      const written = await this.redis.eval(
+      const written: StoredRoom = { state: result.state, nodes };
+      const newVersion = nextVersion(version);
+      const answer = (await this.redis.eval(
         COMPARE_AND_SET,
         1,
         keys.room(roomId),
         version,
-        String(Number(version || 0) + 1),
-        JSON.stringify({ state: result.state, nodes } satisfies StoredRoom),
+        newVersion,
+        JSON.stringify(written),
         roomId,
         command.type === 'member:join' ? keys.nodeRooms(this.link.nodeId) : '',
         String(added.length),
         ...added.map(keys.songRooms),
         ...removed.map(keys.songRooms),
-      );
-      if (written === 1) return result;
+      )) as 1 | [string, string];
+      if (answer === 1) {
+        this.remember(roomId, newVersion, written);
+        return result;
+      }
+      this.lastWritten.delete(roomId);
+      const [theirs, json] = answer;
+      current = theirs && json ? [theirs, parseStored(json)] : await this.read(roomId);
     }
     this.logger.warn(`room ${roomId}: ${command.type} lost ${MAX_ATTEMPTS} races in a row`);
     throw new DomainError(ErrorCode.INTERNAL, 'The room is too busy right now; try again.');
@@ -144,21 +174,35 @@ export class RedisRoomStore extends RoomStore {
     return stored.state.members.filter((m) => stored.nodes[m.id] === nodeId).map((m) => m.id);
   }
 
+  /** Keeps what this node wrote last, for rooms with members (an emptied room's next command is rare). */
+  private remember(roomId: string, version: string, stored: StoredRoom): void {
+    this.lastWritten.delete(roomId);
+    if (stored.state.members.length === 0) return;
+    this.lastWritten.set(roomId, [version, stored]);
+    // Maps iterate in insertion order: the first is the room written longest ago.
+    for (const oldest of this.lastWritten.keys()) {
+      if (this.lastWritten.size <= LAST_WRITTEN_ROOMS) break;
+      this.lastWritten.delete(oldest);
+    }
+  }
+
   /** The room's version ('' if it is not in Redis yet), its stored form, and whether it existed anywhere. */
   private async read(roomId: string): Promise<[string, StoredRoom, boolean]> {
     const [version, json] = await this.redis.hmget(keys.room(roomId), 'v', 's');
-    if (version && json) {
-      const stored = JSON.parse(json) as StoredRoom;
-      // A room written before revisions existed starts counting from 0.
-      const { rev = 0, presenceRev = 0 } = stored.state as Partial<RoomState>;
-      return [version, { ...stored, state: { ...stored.state, rev, presenceRev } }, true];
-    }
+    if (version && json) return [version, parseStored(json), true];
     const saved = await this.persistence.load(roomId);
     const state = saved
       ? restore(roomId, saved, this.clock.now(), this.config.CHAT_HISTORY)
       : emptyRoom(roomId, this.config.CHAT_HISTORY);
     return ['', { state, nodes: {} }, saved !== null];
   }
+}
+
+function parseStored(json: string): StoredRoom {
+  const stored = JSON.parse(json) as StoredRoom;
+  // A room written before revisions existed starts counting from 0.
+  const { rev = 0, presenceRev = 0 } = stored.state as Partial<RoomState>;
+  return { ...stored, state: { ...stored.state, rev, presenceRev } };
 }
 
 /** Member → node after the command: a joiner is on this node; members who left are dropped. */
