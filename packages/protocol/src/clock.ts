@@ -18,6 +18,8 @@
  * difference; no two-way method can see that (docs/architecture.md).
  */
 
+import { lowerEnvelopeSlope } from './clock-drift.js';
+
 export interface ClockSample {
   readonly t0: number;
   readonly t1: number;
@@ -35,12 +37,14 @@ export interface ClockMeasurement {
 }
 
 export interface ClockEstimate {
-  /** Server clock minus client clock, ms. */
+  /** Server clock minus client clock, ms, at the client time the estimate was asked for (the newest answer's by default). */
   readonly offset: number;
-  /** Round trip of the fastest exchange in the window, ms. */
+  /** Round trip of the fastest exchange the offset came from, ms. */
   readonly rtt: number;
   /** How many exchanges the window held. */
   readonly window: number;
+  /** How fast the offset moves, ms per ms of client time (1e-6 = 1 ppm); 0 until the window spans CLOCK_ESTIMATE.minDriftSpanMs. */
+  readonly drift: number;
 }
 
 /** Offset and round trip of one exchange, or null if its timestamps cannot be real. */
@@ -53,20 +57,79 @@ export function measureSample(sample: ClockSample): ClockMeasurement | null {
   return { offset: (t1 - t0 + (t2 - t3)) / 2, rtt, at: t3 };
 }
 
+// From one exchange's offset and rtt: t1 − t0 = offset + rtt/2 and t3 − t2 = rtt/2 − offset.
+const upDelay = (m: ClockMeasurement): number => m.offset + m.rtt / 2;
+const downDelay = (m: ClockMeasurement): number => m.rtt / 2 - m.offset;
+
+/** How an estimate combines the window: a drift from all of it, an offset from its recent part. */
+export interface ClockEstimateLimits {
+  /** The offset comes from the exchanges answered within this (ms) of the estimate's time, the drift taken out. */
+  readonly offsetSpanMs: number;
+  /** A window spanning less than this (ms), or holding fewer exchanges than minDriftExchanges, is taken to have no drift: such a slope is mostly jitter. */
+  readonly minDriftSpanMs: number;
+  readonly minDriftExchanges: number;
+  /** Fitted drifts beyond ± this (ms per ms) are clamped to it: real devices stay within ~100 ppm. */
+  readonly maxDrift: number;
+}
+
 /**
- * The estimate from a window of exchanges: the offset from each direction's
- * smallest delay (see above), and the round trip of the fastest exchange.
+ * Simulated at 40 ± 15 ms of jitter each way, 2 exchanges a second
+ * (e2e/bench/clock/clock-sim.ts, docs/benchmarks.md): a drift fitted over
+ * 128 s is good to ~5 ppm, over 256 s to ~1–2 ppm (the error falls as
+ * 1/span², as both the exchanges and the lever grow), and a slope 5 ppm off
+ * moves an offset read 32 s back by 0.16 ms. So the drift comes from the whole
+ * window and the offset from its last 64 s, where the least delays of ~128
+ * exchanges are good to ~0.16 ms. 20 s: a window that short (a connection's
+ * first 20 s) has too short a lever for a slope, while a flat estimate over it
+ * is off by at most drift × 10 s (1 ms at 100 ppm); and 30 exchanges at 1 a
+ * second put a fitted slope tens of ppm off (unit test), where ClockSync's
+ * schedule has ~130 exchanges by 20 s.
  */
-export function estimateClock(measurements: readonly ClockMeasurement[]): ClockEstimate | null {
+export const CLOCK_ESTIMATE: ClockEstimateLimits = { offsetSpanMs: 128_000, minDriftSpanMs: 20_000, minDriftExchanges: 100, maxDrift: 200e-6 };
+
+/**
+ * The estimate from a window of exchanges at client time `at` (default: the
+ * newest answer): the drift ρ fitted over the whole window (clock-drift.ts),
+ * then each direction's least delay (see above) over its last
+ * `offsetSpanMs`, with the drift taken out. With exchange i answered at
+ * client time t_i:
+ *   offset(at) = (min(up_i − ρ·(t_i − at)) − min(down_i + ρ·(t_i − at))) / 2
+ * which is the flat estimate when ρ = 0 (too short a window, or no drift).
+ */
+export function estimateClock(
+  measurements: readonly ClockMeasurement[],
+  at?: number,
+  limits: ClockEstimateLimits = CLOCK_ESTIMATE,
+): ClockEstimate | null {
   if (measurements.length === 0) return null;
-  // From one exchange's offset and rtt: t1 − t0 = offset + rtt/2 and t3 − t2 = rtt/2 − offset.
-  const leastUp = Math.min(...measurements.map((m) => m.offset + m.rtt / 2));
-  const leastDown = Math.min(...measurements.map((m) => m.rtt / 2 - m.offset));
-  return {
-    offset: (leastUp - leastDown) / 2,
-    rtt: Math.min(...measurements.map((m) => m.rtt)),
-    window: measurements.length,
-  };
+  let newest = -Infinity;
+  let oldest = Infinity;
+  for (const m of measurements) {
+    newest = Math.max(newest, m.at);
+    oldest = Math.min(oldest, m.at);
+  }
+  const lever = newest - oldest >= limits.minDriftSpanMs && measurements.length >= limits.minDriftExchanges;
+  const drift = lever ? fittedDrift(measurements, limits.maxDrift) : 0;
+  const when = at ?? newest;
+  let leastUp = Infinity;
+  let leastDown = Infinity;
+  let rtt = Infinity;
+  for (const m of measurements) {
+    if (m.at < newest - limits.offsetSpanMs) continue;
+    const moved = drift * (m.at - when);
+    leastUp = Math.min(leastUp, upDelay(m) - moved);
+    leastDown = Math.min(leastDown, downDelay(m) + moved);
+    rtt = Math.min(rtt, m.rtt);
+  }
+  return { offset: (leastUp - leastDown) / 2, rtt, window: measurements.length, drift };
+}
+
+/** The two directions' envelope slopes, opposite in sign, halved apart; clamped to ± maxDrift. */
+function fittedDrift(measurements: readonly ClockMeasurement[], maxDrift: number): number {
+  const upSlope = lowerEnvelopeSlope(measurements.map((m) => ({ t: m.at, delay: upDelay(m) })));
+  const downSlope = lowerEnvelopeSlope(measurements.map((m) => ({ t: m.at, delay: downDelay(m) })));
+  if (upSlope === null || downSlope === null) return 0;
+  return Math.max(-maxDrift, Math.min(maxDrift, (upSlope - downSlope) / 2));
 }
 
 /** How much history a ClockWindow combines. */
@@ -78,39 +141,51 @@ export interface ClockWindowLimits {
 }
 
 /**
- * The window's span is a trade-off between the two errors of the estimate:
+ * The estimate has two errors:
  * - jitter: the least delay of n exchanges still carries some queueing, and the
- *   estimate's error shrinks about as 1/n (simulated at 40 ± 15 ms uniform
- *   each way: ~0.65 ms rms with 32 exchanges, ~0.33 ms with 64, ~0.17 ms with 128);
- * - drift: the window assumes one offset throughout, but a device's clock runs
- *   10–100 ppm off the server's, so the offset moves by that much while the
- *   window fills; its least delays then come from exchanges up to a span old,
- *   which puts the estimate off by about drift × span / 2 (simulated, 20 ppm
- *   over 32 s: ~0.3 ms; 100 ppm: ~1.6 ms).
- * So the span stays at 32 s, and more exchanges within it (pinging faster, see
- * ClockSync) cut the first error without growing the second.
+ *   error shrinks about as 1/n (simulated at 40 ± 15 ms uniform each way:
+ *   ~0.35 ms rms with 64 exchanges, ~0.16 ms with 128);
+ * - drift: a device's clock runs 10–100 ppm off the server's, so the offset
+ *   moves while the window fills; taken as constant, the least delays come from
+ *   exchanges up to a span old and put the estimate off by about
+ *   drift × span / 2 (simulated, 100 ppm over 32 s: ~1.6 ms).
+ * Fitting the drift (CLOCK_ESTIMATE) takes the second away and so lets the
+ * window grow for the first: 256 s, 512 exchanges at 2 a second, the drift
+ * from all of them and the offset from the last 64 s. The cost is per add():
+ * two O(n) hulls and scans, n ≤ 512. A step of the server's clock (a cluster
+ * correcting its clock) is washed out once it is a window old, at worst.
  */
-export const CLOCK_WINDOW: ClockWindowLimits = { spanMs: 32_000, maxSamples: 256 };
+export const CLOCK_WINDOW: ClockWindowLimits = { spanMs: 256_000, maxSamples: 1024 };
 
 /** A sliding window of the most recent measurements. */
 export class ClockWindow {
   private readonly measurements: ClockMeasurement[] = [];
 
-  constructor(private readonly limits: ClockWindowLimits = CLOCK_WINDOW) {}
+  constructor(
+    private readonly limits: ClockWindowLimits = CLOCK_WINDOW,
+    private readonly estimateLimits: ClockEstimateLimits = CLOCK_ESTIMATE,
+  ) {}
 
   /** Adds one exchange; returns false (and keeps nothing) if it is not plausible. */
   add(sample: ClockSample): boolean {
     const measurement = measureSample(sample);
     if (!measurement) return false;
     this.measurements.push(measurement);
-    const newest = Math.max(...this.measurements.map((m) => m.at));
+    let newest = -Infinity;
+    for (const m of this.measurements) newest = Math.max(newest, m.at);
     const kept = this.measurements.filter((m) => m.at >= newest - this.limits.spanMs).slice(-this.limits.maxSamples);
     this.measurements.splice(0, this.measurements.length, ...kept);
     return true;
   }
 
-  estimate(): ClockEstimate | null {
-    return estimateClock(this.measurements);
+  /**
+   * Server clock minus client clock at client time `at` (ms, on the clock the
+   * samples' t0 and t3 were read from), by default at the newest answer; the
+   * drift moves it by at most ~0.1 ms a second, so callers holding it between
+   * answers add it to their local now.
+   */
+  estimate(at?: number): ClockEstimate | null {
+    return estimateClock(this.measurements, at, this.estimateLimits);
   }
 
   clear(): void {
