@@ -6,17 +6,18 @@ import { SocketClient } from './socket-client';
 
 /**
  * How often to ping, by how long the connection has been open. The estimate
- * takes each direction's least delay over a window of fixed span
- * (CLOCK_WINDOW, 32 s), and its error shrinks about as 1/(exchanges in it):
+ * (ClockWindow) takes each direction's least delay over the last 128 s, with
+ * the device clock's drift fitted over 256 s and taken out; its jitter error
+ * shrinks about as 1/(exchanges in it):
  * - 40 in the first second, then 20 a second to 2 s, so a page that joins a
  *   playing room (and starts at once) has tens of exchanges by the time it
  *   schedules its first sound;
- * - then 4 a second for good: ~128 exchanges per window, ~0.2 ms rms at
- *   40 ± 15 ms of jitter each way (simulated; 2 a second, ~64 exchanges, is
- *   ~0.35 ms and missed the room's 2 ms p95 on a quiet machine). The server
- *   answers a ping at the socket, ahead of Nest's pipeline, for 37–43 µs of CPU
- *   (docs/benchmarks.md, "What a clock ping costs, answered at the socket"):
- *   4 a second is 0.17 of a core per 1000 listeners.
+ * - then 4 a second for good. On the sync bench (zero drift) 2 a second with
+ *   the flat 32 s window of before read p95 1.7–2.1 ms, 4 a second 1.3–1.5
+ *   against the room's 2 ms target. The server answers a ping at the socket,
+ *   ahead of Nest's pipeline, for 37–43 µs of CPU (docs/benchmarks.md, "What a
+ *   clock ping costs, answered at the socket"): 4 a second is 0.15–0.17 of a
+ *   core per 1000 listeners.
  * TIME_BURST and TIME_PER_SECOND (limits.ts) allow for this with room to spare.
  */
 export const PING_SCHEDULE: readonly { readonly untilMs: number; readonly everyMs: number }[] = [
