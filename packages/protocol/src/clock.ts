@@ -65,6 +65,8 @@ const downDelay = (m: ClockMeasurement): number => m.rtt / 2 - m.offset;
 export interface ClockEstimateLimits {
   /** The offset comes from the exchanges answered within this (ms) of the estimate's time, the drift taken out. */
   readonly offsetSpanMs: number;
+  /** Without a fitted drift the offset comes from only this much (ms): the drift it cannot take out grows with the span. */
+  readonly flatSpanMs: number;
   /** A window spanning less than this (ms), or holding fewer exchanges than minDriftExchanges, is taken to have no drift: such a slope is mostly jitter. */
   readonly minDriftSpanMs: number;
   readonly minDriftExchanges: number;
@@ -77,21 +79,27 @@ export interface ClockEstimateLimits {
  * (e2e/bench/clock/clock-sim.ts, docs/benchmarks.md): a drift fitted over
  * 128 s is good to ~5 ppm, over 256 s to ~1–2 ppm (the error falls as
  * 1/span², as both the exchanges and the lever grow), and a slope 5 ppm off
- * moves an offset read 32 s back by 0.16 ms. So the drift comes from the whole
- * window and the offset from its last 64 s, where the least delays of ~128
- * exchanges are good to ~0.16 ms. 20 s: a window that short (a connection's
- * first 20 s) has too short a lever for a slope, while a flat estimate over it
- * is off by at most drift × 10 s (1 ms at 100 ppm); and 30 exchanges at 1 a
- * second put a fitted slope tens of ppm off (unit test), where ClockSync's
- * schedule has ~130 exchanges by 20 s.
+ * moves an offset read a minute back by 0.3 ms. So the drift comes from the
+ * whole window and the offset from its last 128 s. A slope over a shorter
+ * lever is mostly jitter: over 20–60 s it cost the sync bench's pages (whose
+ * clocks do not drift) more than it won (jitter p95 1.78 ms, against 1.27–1.45
+ * flat). So for a connection's first 2 minutes no drift is fitted and the
+ * offset comes from the last 32 s, taken flat, as before the fit: off by at
+ * most drift × 16 s then (1.6 ms at 100 ppm, 0.3 ms at 20).
  */
-export const CLOCK_ESTIMATE: ClockEstimateLimits = { offsetSpanMs: 128_000, minDriftSpanMs: 20_000, minDriftExchanges: 100, maxDrift: 200e-6 };
+export const CLOCK_ESTIMATE: ClockEstimateLimits = {
+  offsetSpanMs: 128_000,
+  flatSpanMs: 32_000,
+  minDriftSpanMs: 120_000,
+  minDriftExchanges: 100,
+  maxDrift: 200e-6,
+};
 
 /**
  * The estimate from a window of exchanges at client time `at` (default: the
  * newest answer): the drift ρ fitted over the whole window (clock-drift.ts),
  * then each direction's least delay (see above) over its last
- * `offsetSpanMs`, with the drift taken out. With exchange i answered at
+ * `offsetSpanMs` (`flatSpanMs` when no drift is fitted), with the drift taken out. With exchange i answered at
  * client time t_i:
  *   offset(at) = (min(up_i − ρ·(t_i − at)) − min(down_i + ρ·(t_i − at))) / 2
  * which is the flat estimate when ρ = 0 (too short a window, or no drift).
@@ -111,11 +119,12 @@ export function estimateClock(
   const lever = newest - oldest >= limits.minDriftSpanMs && measurements.length >= limits.minDriftExchanges;
   const drift = lever ? fittedDrift(measurements, limits.maxDrift) : 0;
   const when = at ?? newest;
+  const span = lever ? limits.offsetSpanMs : limits.flatSpanMs;
   let leastUp = Infinity;
   let leastDown = Infinity;
   let rtt = Infinity;
   for (const m of measurements) {
-    if (m.at < newest - limits.offsetSpanMs) continue;
+    if (m.at < newest - span) continue;
     const moved = drift * (m.at - when);
     leastUp = Math.min(leastUp, upDelay(m) - moved);
     leastDown = Math.min(leastDown, downDelay(m) + moved);
@@ -150,9 +159,9 @@ export interface ClockWindowLimits {
  *   exchanges up to a span old and put the estimate off by about
  *   drift × span / 2 (simulated, 100 ppm over 32 s: ~1.6 ms).
  * Fitting the drift (CLOCK_ESTIMATE) takes the second away and so lets the
- * window grow for the first: 256 s, 512 exchanges at 2 a second, the drift
- * from all of them and the offset from the last 64 s. The cost is per add():
- * two O(n) hulls and scans, n ≤ 512. A step of the server's clock (a cluster
+ * window grow for the first: 256 s, 1024 exchanges at 4 a second, the drift
+ * from all of them and the offset from the last 128 s. The cost is per add():
+ * two O(n) hulls and scans, n ≤ 1024 (~0.15 ms). A step of the server's clock (a cluster
  * correcting its clock) is washed out once it is a window old, at worst.
  */
 export const CLOCK_WINDOW: ClockWindowLimits = { spanMs: 256_000, maxSamples: 1024 };
