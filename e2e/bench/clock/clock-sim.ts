@@ -2,7 +2,8 @@
  * How far the clock estimate strays from the truth, simulated: a client whose
  * clock drifts against the server's pings at ClockSync's schedule (40 a second
  * for the first second, 20 a second to 2 s, 4 a second to 30 s, then one every
- * CLOCK_SIM_STEADY_MS), each exchange's one-way delays drawn per scenario:
+ * CLOCK_SIM_STEADY_MS: 250 as ClockSync, or 500 to see 2 a second), each
+ * exchange's one-way delays drawn per scenario:
  * - jitter: 40 ± 15 ms uniform each way (the sync bench's);
  * - asymmetric: 5 ms up, 60 ms down, no jitter (error counted from the
  *   (5 − 60) / 2 ms floor, which no two-way method can see);
@@ -18,7 +19,7 @@
  *
  * Run: `npm run build -w @musync/protocol && node e2e/bench/clock/clock-sim.ts`.
  * Settings (env): CLOCK_SIM_SEEDS=40, CLOCK_SIM_SECONDS=300,
- * CLOCK_SIM_STEADY_MS=500.
+ * CLOCK_SIM_STEADY_MS=250.
  * Last line: JSON, rms and p95 of |error| (ms) per scenario, drift and estimator.
  */
 import { CLOCK_ESTIMATE, CLOCK_WINDOW, ClockWindow, measureSample, type ClockMeasurement, type ClockSample } from '@musync/protocol';
@@ -28,7 +29,7 @@ import { percentile } from '../click-skew.ts';
 
 const SEEDS = positiveInteger('CLOCK_SIM_SEEDS', 40);
 const SECONDS = positiveInteger('CLOCK_SIM_SECONDS', 300);
-const STEADY_MS = positiveInteger('CLOCK_SIM_STEADY_MS', 500);
+const STEADY_MS = positiveInteger('CLOCK_SIM_STEADY_MS', 250);
 const DRIFTS_PPM = [0, 20, 50, 100];
 const SAMPLE_FROM_MS = 30_000;
 const SAMPLE_EVERY_MS = 100;
