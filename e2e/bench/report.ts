@@ -1,3 +1,4 @@
+import { CLICK_INTERVAL_S } from '../fixtures/click-track.ts';
 import type { Calibration } from './calibration.ts';
 import { analyseSkew, groupClicks, meanAndStd, percentile, type Click, type PageStats, type SkewResult } from './click-skew.ts';
 import { clockEstimateError } from './clock-replay.ts';
@@ -5,6 +6,8 @@ import type { Method, RoomRun } from './room-run.ts';
 
 /** A change counts as settled this long after it was due; earlier clicks are the transition. */
 export const SETTLE_MS = 300;
+/** The bench's click tracks' spacing (ms). */
+const CLICK_PERIOD_MS = CLICK_INTERVAL_S * 1000;
 /** Offsets beyond this from the schedule are flagged as possibly aliased by the 500 ms click spacing. */
 const ALIAS_WARNING_MS = 150;
 
@@ -19,7 +22,12 @@ export interface MethodResult {
   readonly max: number;
   /** p95 of the skew left once each page's mean offset within each phase is removed. */
   readonly withinPhaseP95: number;
-  readonly joiner: { readonly landMs: number; readonly lagMs: number | null } | null;
+  readonly joiner: {
+    readonly landMs: number;
+    readonly lagMs: number | null;
+    /** Its replayed clock estimate error (+ = plays early) half a click period before its first click, and at it: the estimate its start used lies between. */
+    readonly clockErrorMs: readonly [number | null, number | null];
+  } | null;
   readonly problems: readonly string[];
   /**
    * Per page, over settled clicks: the replayed clock estimate's error (ms, + =
@@ -66,7 +74,14 @@ export function evaluateRun(run: RoomRun): MethodResult {
     const first = joinerFirst;
     const group = groups.find((g) => g.times.get(joinerName) === first);
     const others = group ? originals.flatMap((name) => group.times.get(name) ?? []) : [];
-    joiner = { landMs: first - run.lateJoinAt, lagMs: others.length > 0 ? first - median(others) : null };
+    const recording = run.recordings.find((r) => r.name === joinerName);
+    const replayed = (at: number): number | null =>
+      recording ? clockEstimateError(recording, at, plan.method, plan.lateJoiner.clockErrorMs) : null;
+    joiner = {
+      landMs: first - run.lateJoinAt,
+      lagMs: others.length > 0 ? first - median(others) : null,
+      clockErrorMs: [replayed(first - CLICK_PERIOD_MS), replayed(first)],
+    };
   } else problems.push(`${joinerName} (late joiner): never played`);
 
   // Clicks are 500 ms apart and all alike: an offset near ±250 ms cannot be told from one 500 ms the other way.
@@ -197,7 +212,8 @@ export function describeScenario(spec: ScenarioSpec, results: readonly MethodRes
     lines.push(...pageTable(r), ...phaseTables(r));
     if (r.joiner) {
       lines.push(
-        `${r.method}: late joiner heard its first click ${ms(r.joiner.landMs / 1000, 2)} s after being sent to the room, ${ms(r.joiner.lagMs)} ms from the others`,
+        `${r.method}: late joiner heard its first click ${ms(r.joiner.landMs / 1000, 2)} s after being sent to the room, ${ms(r.joiner.lagMs)} ms from the others; ` +
+          `its clock estimate, replayed, was ${ms(r.joiner.clockErrorMs[0])} ms off (+ = early) ${CLICK_PERIOD_MS} ms before that click, ${ms(r.joiner.clockErrorMs[1])} ms at it`,
       );
     }
     for (const problem of r.problems) lines.push(`${r.method}: note: ${problem}`);

@@ -145,8 +145,13 @@ describe('AudioEngine', () => {
     expect(lastSource().started?.offset).toBe(4);
   });
 
-  it('starts a late joiner at the offset the song has reached', async () => {
+  it('starts a late joiner once its clock estimate holds still, at the offset the song has reached', async () => {
     await joinWith({ songId: 'a', status: 'playing', position: 2, anchor: serverNow() - 12_000 });
+    // Heard at once, so not on the first answers of a fresh connection (ClockSync.steady).
+    expect(context().started()).toHaveLength(0);
+    await settle(450);
+    expect(context().started()).toHaveLength(0);
+    for (let step = 0; step < 10 && context().started().length === 0; step++) await settle(10);
     const { when, offset } = lastSource().started ?? { when: Number.NaN, offset: Number.NaN };
     // As soon as safely possible: just past the render thread.
     expect(when).toBeGreaterThan(context().currentTime);

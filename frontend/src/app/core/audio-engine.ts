@@ -172,6 +172,7 @@ export class AudioEngine {
       this.audio.context();
       this.audio.unlocked();
       this.clock.offset();
+      this.clock.steady();
       this.outputDelay.ms();
       this.copies.held();
       untracked(() => this.reconcile());
@@ -282,6 +283,10 @@ export class AudioEngine {
   private start(context: AudioContext, playback: Playback, loaded: Loaded): void {
     const base = this.timeBase();
     if (!base) return; // the clock estimate arrives within half a second; reconcile runs again then
+    // Already due (joining mid-song, a reload): it is heard at once, so on a steady estimate only.
+    // One still to come is rescheduled for free if the estimate moves before it is heard.
+    const serverNow = this.clock.serverNow();
+    if (!this.clock.steady() && serverNow !== null && serverNow >= playback.anchor) return; // reconcile runs again when steady
     if (loaded.kind === 'buffer') this.startBuffer(context, playback, loaded.buffer, base, false);
     else if (loaded.kind === 'stream') this.startStream(context, playback, loaded.element, base);
   }

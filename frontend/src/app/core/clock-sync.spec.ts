@@ -14,6 +14,8 @@ describe('ClockSync', () => {
   let oneWayMs: number;
   /** Date.now() at each ping the fake server received. */
   let pingedAt: number[];
+  /** Extra delay of the answer's way back (a busy page reads it late). */
+  let backLagMs: () => number;
 
   function startClockSync(): ClockSync {
     TestBed.configureTestingModule({
@@ -27,6 +29,7 @@ describe('ClockSync', () => {
     jest.useFakeTimers({ now: 1_700_000_000_000 });
     socket = new FakeSocket();
     oneWayMs = ONE_WAY_MS;
+    backLagMs = () => 0;
     pingedAt = [];
     // A server that stamps t1 on receipt and t2 on reply (1 ms later), `oneWayMs` away each way.
     socket.answer('time:ping', ({ t0 }, ack) => {
@@ -36,13 +39,40 @@ describe('ClockSync', () => {
         const t1 = Date.now() + SERVER_AHEAD_MS;
         setTimeout(() => {
           const t2 = Date.now() + SERVER_AHEAD_MS;
-          setTimeout(() => ack({ ok: true, t0, t1, t2 }), delay);
+          setTimeout(() => ack({ ok: true, t0, t1, t2 }), delay + backLagMs());
         }, 1);
       }, delay);
     });
   });
 
   afterEach(() => jest.useRealTimers());
+
+  it('is steady once the estimate holds still for half a second, not while a busy page reads answers late', async () => {
+    const start = Date.now();
+    backLagMs = () => (Date.now() - start < 700 ? 8 : 0); // booting and decoding: answers read 8 ms late
+    const clock = startClockSync();
+    socket.serverAccepts();
+    await jest.advanceTimersByTimeAsync(600);
+    expect(clock.steady()).toBe(true); // late alike, the answers agree: steady, but 4 ms off
+    expect(clock.offset()).toBeCloseTo(SERVER_AHEAD_MS - 4, 0);
+    await jest.advanceTimersByTimeAsync(300);
+    expect(clock.offset()).toBeCloseTo(SERVER_AHEAD_MS, 6); // the first answers read on time move it
+    expect(clock.steady()).toBe(false);
+    await jest.advanceTimersByTimeAsync(600);
+    expect(clock.steady()).toBe(true);
+  });
+
+  it('counts a connection 3 s old as steady even while its estimate keeps moving', async () => {
+    const start = Date.now();
+    backLagMs = () => Math.max(0, 80 - (Date.now() - start) / 50); // 1 ms less every 50 ms, for 4 s
+    oneWayMs = 60;
+    const clock = startClockSync();
+    socket.serverAccepts();
+    await jest.advanceTimersByTimeAsync(2_500);
+    expect(clock.steady()).toBe(false);
+    await jest.advanceTimersByTimeAsync(700);
+    expect(clock.steady()).toBe(true);
+  });
 
   it('knows nothing before the first answer', () => {
     const clock = startClockSync();

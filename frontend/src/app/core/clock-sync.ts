@@ -26,6 +26,13 @@ export const PING_SCHEDULE: readonly { readonly untilMs: number; readonly everyM
 ];
 export const STEADY_PING_MS = 250;
 
+/** An estimate that moved less than this (ms)… */
+const STEADY_WITHIN_MS = 0.5;
+/** …for this long (ms) is steady. */
+const STEADY_FOR_MS = 500;
+/** A connection this old (ms) counts as steady anyway: a start must never wait for good. */
+const STEADY_WAIT_MAX_MS = 3_000;
+
 /** The pause before the next ping, `connectedMs` after the connection opened. */
 export function pingIntervalMs(connectedMs: number): number {
   return PING_SCHEDULE.find((step) => connectedMs < step.untilMs)?.everyMs ?? STEADY_PING_MS;
@@ -48,13 +55,25 @@ export class ClockSync {
   private readonly samples = new ClockWindow();
   private readonly _offset = signal<number | null>(null);
   private readonly _rtt = signal<number | null>(null);
+  private readonly _steady = signal(false);
   private timer: ReturnType<typeof setTimeout> | undefined;
   private connectedAt = 0;
+  /** The offset the estimate last moved to, and when (local ms). */
+  private movedTo: number | null = null;
+  private movedAt = 0;
 
   /** Server clock minus local clock, ms; null until the first answer. */
   readonly offset = this._offset.asReadonly();
   /** Round trip of the best recent exchange, ms; null until the first answer. */
   readonly rtt = this._rtt.asReadonly();
+  /**
+   * Whether the estimate has held still (within STEADY_WITHIN_MS for STEADY_FOR_MS),
+   * or the connection is STEADY_WAIT_MAX_MS old. A page that just joined is busy
+   * (booting, decoding its first song), so its first answers are read late and
+   * lean the estimate by several ms (the sync bench's late joiner: 4–6 ms, gone
+   * half a second later); a start that is already due waits for this.
+   */
+  readonly steady = this._steady.asReadonly();
 
   constructor() {
     this.socket.connects.pipe(takeUntilDestroyed()).subscribe(() => this.startBurst());
@@ -72,6 +91,8 @@ export class ClockSync {
     // A new connection may take a new route: measure it afresh.
     this.samples.clear();
     this.connectedAt = this.now();
+    this.movedTo = null;
+    this._steady.set(false);
     this.tick();
   }
 
@@ -93,5 +114,10 @@ export class ClockSync {
     if (!estimate) return;
     this._offset.set(estimate.offset);
     this._rtt.set(estimate.rtt);
+    if (this.movedTo === null || Math.abs(estimate.offset - this.movedTo) > STEADY_WITHIN_MS) {
+      this.movedTo = estimate.offset;
+      this.movedAt = t3;
+    }
+    this._steady.set(t3 - this.movedAt >= STEADY_FOR_MS || t3 - this.connectedAt >= STEADY_WAIT_MAX_MS);
   }
 }
