@@ -1,5 +1,6 @@
 import { ErrorCode, type ChatLine, type ChatNotice } from '@musync/protocol';
 
+import { linesAfter } from './chat.rules.js';
 import { joining, member, refusal, room, run, song } from './room.spec-kit.js';
 import type { RoomResult, RoomState } from './room.state.js';
 
@@ -113,5 +114,15 @@ describe('notices in the chat', () => {
   it('adds nothing for a command that changes nothing', () => {
     const state = room(['Ada'], [song('x')]);
     expect(linesOf(run(state, { type: 'playlist:add', song: song('x') }, member('ada')))).toEqual([]);
+  });
+});
+
+describe('linesAfter', () => {
+  it('is the lines a change added, oldest first, past the history trim', () => {
+    const before = run(room(['Ada']), say('one'), member('ada'), 1).state;
+    const after = run(run(before, say('two'), member('ada'), 2).state, say('three'), member('ada'), 3).state;
+    expect(linesAfter(after.chat, before.lineSeq).map((l) => (l.kind === 'message' ? l.text : null))).toEqual(['two', 'three']);
+    expect(linesAfter(after.chat, after.lineSeq)).toEqual([]);
+    expect(linesAfter([], 0)).toEqual([]);
   });
 });

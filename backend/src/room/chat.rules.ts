@@ -52,3 +52,13 @@ function withLine(result: RoomResult, content: LineContent, now: number): RoomRe
 export function keepHistory(chat: readonly ChatLine[], history: number): readonly ChatLine[] {
   return chat.slice(Math.max(0, chat.length - history));
 }
+
+/**
+ * The lines of `chat` newer than line number `seq`, oldest first: what a change
+ * added (line ids count up), for stores that append lines rather than rewrite the history.
+ */
+export function linesAfter(chat: readonly ChatLine[], seq: number): readonly ChatLine[] {
+  let first = chat.length;
+  while (first > 0 && Number(chat[first - 1]!.id) > seq) first--;
+  return chat.slice(first);
+}

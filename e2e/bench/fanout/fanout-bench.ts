@@ -10,7 +10,8 @@
  * What it measures and the figures: docs/benchmarks.md.
  *
  * Settings (env): FANOUT_BENCH_CASES=500,1000,2000,200x10 (N in one room, or
- * ROOMSxPER_ROOM), FANOUT_BENCH_REPS=30 (measured lines per case and server;
+ * ROOMSxPER_ROOM), FANOUT_BENCH_REPS=100 (measured lines per case and server, so
+ * that p99 is not simply the slowest;
  * 3 more warm up first), FANOUT_BENCH_CLIENTS=2 (client processes),
  * FANOUT_BENCH_SERVERS=bare,node1,node2, FANOUT_BENCH_FILL_BUDGET_S=300 (a case whose
  * fill is predicted to take longer is not run, see fillEstimate). Quick run (< 2 min):
@@ -38,7 +39,7 @@ type ServerKind = (typeof SERVERS)[number];
 const SERVER_LABELS: Record<ServerKind, string> = { bare: 'bare Socket.IO', node1: 'Musync 1 node', node2: 'Musync 2 nodes + Redis' };
 
 const CASES = list('FANOUT_BENCH_CASES', '500,1000,2000,200x10').map(parseCase);
-const REPS = positiveInteger('FANOUT_BENCH_REPS', 30);
+const REPS = positiveInteger('FANOUT_BENCH_REPS', 100);
 const WARMUP = 3;
 const CLIENTS = positiveInteger('FANOUT_BENCH_CLIENTS', 2);
 const KINDS = list('FANOUT_BENCH_SERVERS', SERVERS.join(',')).map((name) => {
@@ -243,6 +244,12 @@ interface Measured {
   /** Per listener, over the fill: packets off the wire, and the broadcasts in them (a batch carries several). */
   readonly fillPacketsPerListener: number;
   readonly fillEventsPerListener: number;
+  /**
+   * CPU time of the server process(es), all threads, over the measured lines
+   * (the lines' pauses included), per line sent: a steadier figure than the
+   * latency on a machine whose cores the clients share.
+   */
+  readonly serverCpuUsPerLine: number;
   /** Listener arrivals missing over all measured lines. */
   readonly lost: number;
   readonly refused: number;
@@ -293,7 +300,13 @@ async function measure(kind: ServerKind, c: BenchCase, work: string): Promise<Ou
     const latencies: number[] = [];
     let lost = 0;
     let refused = 0;
+    let roundWatches: ProcessWatch[] = [];
+    let roundsStart = 0;
     for (let rep = 0; rep < WARMUP + REPS; rep++) {
+      if (rep === WARMUP) {
+        roundWatches = deployment.pids.map((pid) => new ProcessWatch(pid, () => 0));
+        roundsStart = performance.now();
+      }
       const round = await pool.round(`${c.label}-${kind}-${rep}`);
       if (rep < WARMUP) continue;
       latencies.push(round.ms);
@@ -301,7 +314,9 @@ async function measure(kind: ServerKind, c: BenchCase, work: string): Promise<Ou
       refused += round.refused;
       await sleep(20);
     }
-    return { latencies, fillSeconds, fillServerCpuSeconds, kibPerConnection, fillPacketsPerListener, fillEventsPerListener, lost, refused };
+    const roundsSeconds = (performance.now() - roundsStart) / 1000;
+    const serverCpuUsPerLine = (roundWatches.reduce((sum, watch) => sum + watch.stop().cores * roundsSeconds, 0) * 1e6) / (REPS * c.rooms);
+    return { latencies, fillSeconds, fillServerCpuSeconds, kibPerConnection, fillPacketsPerListener, fillEventsPerListener, serverCpuUsPerLine, lost, refused };
   } finally {
     cleanups.splice(cleanups.indexOf(tearDown), 1);
     await tearDown();
@@ -327,6 +342,14 @@ function ratioToBare(result: CaseResult, kind: ServerKind): number {
   return own && bare ? own.p99 / bare.p99 : Number.NaN;
 }
 
+/** Server CPU per line over bare Socket.IO's in the same run. */
+function cpuRatioToBare(result: CaseResult, kind: ServerKind): number {
+  const own = result.outcomes[kind];
+  const bare = result.outcomes.bare;
+  if (!own || !bare || 'notRun' in own || 'notRun' in bare) return Number.NaN;
+  return own.serverCpuUsPerLine / bare.serverCpuUsPerLine;
+}
+
 function summary(result: CaseResult): string[] {
   const lines = [`${describeCase(result.benchCase)}:`];
   for (const kind of KINDS) {
@@ -338,9 +361,11 @@ function summary(result: CaseResult): string[] {
     }
     const { p50, p99 } = stats(outcome)!;
     const ratio = kind === 'bare' ? '' : `, p99 ${fixed(ratioToBare(result, kind), 2)}× bare (target ≤ ${TARGETS[kind]}×)`;
+    const cpuRatio = kind === 'bare' ? '' : ` (${fixed(cpuRatioToBare(result, kind), 2)}× bare)`;
     const losses = outcome.lost + outcome.refused > 0 ? `; LOST ${outcome.lost} arrivals, ${outcome.refused} sends refused` : '';
     lines.push(
       `  ${SERVER_LABELS[kind]}: p50 ${fixed(p50)} ms, p99 ${fixed(p99)} ms${ratio}; ` +
+        `server CPU ${fixed(outcome.serverCpuUsPerLine, 0)} µs per line${cpuRatio}; ` +
         `fill ${fixed(outcome.fillSeconds)} s (server ${fixed(outcome.fillServerCpuSeconds)} CPU-s, ` +
         `${fixed(outcome.fillPacketsPerListener, 0)} packets / ${fixed(outcome.fillEventsPerListener, 0)} events per listener); ` +
         `${fixed(outcome.kibPerConnection, 0)} KiB RSS per connection${losses}`,
@@ -363,6 +388,8 @@ function caseJson(result: CaseResult): Record<string, unknown> {
       p50_ms: round2(p50),
       p99_ms: round2(p99),
       ...(kind === 'bare' ? {} : { p99_ratio_to_bare: round2(ratioToBare(result, kind)) }),
+      server_cpu_us_per_line: round2(outcome.serverCpuUsPerLine),
+      ...(kind === 'bare' ? {} : { server_cpu_ratio_to_bare: round2(cpuRatioToBare(result, kind)) }),
       fill_s: round2(outcome.fillSeconds),
       fill_server_cpu_s: round2(outcome.fillServerCpuSeconds),
       rss_kib_per_connection: round2(outcome.kibPerConnection),
