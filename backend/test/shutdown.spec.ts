@@ -107,6 +107,34 @@ describe('graceful shutdown and crashes (the built server as a process)', () => 
     }
   });
 
+  it('kill -9 once chat lines reached the journal: the restart folds them into the room, and nothing is left in the journal', async () => {
+    const first = await startProcess(dataDir);
+    const ada = await joinAt(first.url, 'Ada');
+    for (const text of ['one', 'two', 'three']) expect((await request(ada.client, 'chat:send', { text })).ok).toBe(true);
+    const journal = join(dataDir, 'chat-journal');
+    const journaled = async (): Promise<string> =>
+      (await Promise.all((await readdir(journal).catch(() => [])).map((name) => readFile(join(journal, name), 'utf8')))).join('');
+    for (let i = 0; i < 100 && !(await journaled()).includes('"three"'); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await journaled()).toContain('"three"');
+    // Only chat changed since the join: the room's own file does not hold the lines.
+    expect(await readFile(join(dataDir, 'rooms', 'keep.json'), 'utf8').catch(() => '')).not.toContain('"three"');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    ada.client.close();
+
+    const second = await startProcess(dataDir);
+    try {
+      const back = await joinAt(second.url, 'Ada');
+      expect(back.joined.chat.flatMap((line) => (line.kind === 'message' ? [line.text] : []))).toEqual(['one', 'two', 'three']);
+      expect(await readFile(join(dataDir, 'rooms', 'keep.json'), 'utf8')).toContain('"three"');
+      expect(await journaled()).not.toContain('"three"'); // replayed, then deleted (the join's own notices may be there)
+      back.client.close();
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
+  });
+
   it('kill -9 in the middle of state writes, again and again: every restart comes back with a valid state', async () => {
     const rounds = 6;
     let lastSeen = 0;

@@ -58,7 +58,6 @@ export function keepHistory(chat: readonly ChatLine[], history: number): readonl
  * added (line ids count up), for stores that append lines rather than rewrite the history.
  */
 export function linesAfter(chat: readonly ChatLine[], seq: number): readonly ChatLine[] {
-  let first = chat.length;
-  while (first > 0 && Number(chat[first - 1]!.id) > seq) first--;
+  const first = chat.findLastIndex((line) => Number(line.id) <= seq) + 1;
   return chat.slice(first);
 }

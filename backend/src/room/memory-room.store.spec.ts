@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { ServerClock } from '../clock/server-clock.js';
 import { parseConfig } from '../config/config.js';
 import { RoomPersistence, type PersistedRoom } from '../store/room-persistence.js';
@@ -29,9 +33,19 @@ class SlowDisk extends RoomPersistence {
 }
 
 describe('MemoryRoomStore', () => {
+  let journalDir: string;
+
+  beforeEach(async () => {
+    journalDir = join(await mkdtemp(join(tmpdir(), 'musync-store-')), 'chat-journal');
+  });
+
+  afterEach(async () => {
+    await rm(join(journalDir, '..'), { recursive: true, force: true });
+  });
+
   it('brings back an emptied room’s chat even while its last write is still on the way to disk', async () => {
     const disk = new SlowDisk();
-    const store = new MemoryRoomStore(new ServerClock(), disk, parseConfig({}));
+    const store = new MemoryRoomStore(new ServerClock(), disk, parseConfig({}), journalDir);
     await store.apply('talk', joining('Ada'), member('ada'));
     await store.apply('talk', { type: 'chat:send', text: 'anyone here?' }, member('ada'));
     await store.apply('talk', { type: 'member:leave', graceMs: 0, adminRule: 'first-come' }, member('ada'));
@@ -55,7 +69,7 @@ describe('MemoryRoomStore', () => {
   it('keeps a room with only requests on disk after everyone left', async () => {
     const disk = new SlowDisk();
     disk.release();
-    const store = new MemoryRoomStore(new ServerClock(), disk, parseConfig({}));
+    const store = new MemoryRoomStore(new ServerClock(), disk, parseConfig({}), journalDir);
     await store.apply('req', joining('Ada'), member('ada'));
     const ask = { type: 'requests:create', requestId: 'r1', title: 'Blue Monday', artist: null, note: null } as const;
     await store.apply('req', ask, member('ada'));

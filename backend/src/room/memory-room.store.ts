@@ -2,26 +2,28 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { positionAt } from '@musync/protocol';
 
 import { ServerClock } from '../clock/server-clock.js';
 import { AppConfig } from '../config/config.module.js';
-import { RoomPersistence, type PersistedRoom } from '../store/room-persistence.js';
+import { ChatJournal } from '../store/chat-journal.js';
+import { durablePart, RoomPersistence, type PersistedRoom } from '../store/room-persistence.js';
 import { WriteBehind } from '../store/write-behind.js';
-import { keepHistory } from './chat.rules.js';
+import { keepHistory, linesAfter } from './chat.rules.js';
 import { RoomStore } from './room.store.js';
 import { apply, emptyRoom, type Actor, type RoomCommand, type AppliedResult, type RoomState } from './room.state.js';
 
-/** Durable parts that change rarely and matter much (an uploaded song's entry, a passcode): written at once. */
+/** Durable parts that change rarely and matter much (an uploaded song's entry, a passcode): the room is written at once. */
 const RARE = ['playlist', 'settings', 'passcode', 'requests'] as const;
-/** Durable parts that change with every line or click: written behind, at most once per ROOM_WRITE_DELAY_MS. */
-const FREQUENT = ['chat', 'playback'] as const;
+/** Playback changes with every click: the room is written behind, at most once per ROOM_WRITE_DELAY_MS. */
+const FREQUENT = ['playback'] as const;
 
 /**
  * The embedded store: rooms in this process's memory, each applied
- * synchronously (so every command is atomic), and its durable part written
- * to RoomPersistence after every change that touches it: at once for rare
- * changes, coalesced for frequent ones (docs/operations.md, what a crash loses).
+ * synchronously (so every command is atomic). New chat lines go to the chat
+ * journal (group-committed within ROOM_WRITE_DELAY_MS); the room's whole
+ * durable part goes to RoomPersistence when anything else durable changes (at
+ * once for rare changes, coalesced for playback), when the room leaves memory,
+ * and when the journal checkpoints it (docs/operations.md, what a crash loses).
  */
 @Injectable()
 export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown {
@@ -29,17 +31,26 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
   private readonly rooms = new Map<string, RoomState>();
   private readonly loading = new Map<string, Promise<void>>();
   private readonly writes: WriteBehind<PersistedRoom>;
+  private readonly journal: ChatJournal;
 
+  /** `journalDir`: where the chat journal is kept (FileRoomPersistence.journalDir, which replays it). */
   constructor(
     private readonly clock: ServerClock,
     private readonly persistence: RoomPersistence,
     private readonly config: AppConfig,
+    journalDir: string,
   ) {
     super();
     this.writes = new WriteBehind(
       config.ROOM_WRITE_DELAY_MS,
       (roomId, room) => this.persistence.save(roomId, room),
       (roomId, error) => this.logger.error(`room ${roomId}: state not saved`, error),
+    );
+    this.journal = new ChatJournal(
+      journalDir,
+      config.ROOM_WRITE_DELAY_MS,
+      (roomIds) => this.writeWhole(roomIds),
+      (error) => this.logger.error('chat journal: lines not written', error),
     );
   }
 
@@ -54,9 +65,9 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
     if (leaves) this.rooms.delete(roomId);
     else this.rooms.set(roomId, state);
     const changed = (parts: readonly (typeof RARE | typeof FREQUENT)[number][]): boolean => parts.some((part) => state[part] !== before[part]);
-    // A room leaving memory is written at once: disk is then its only copy.
-    if (changed(RARE) || changed(FREQUENT)) this.writes.put(roomId, durablePart(state, this.clock.now()), leaves || changed(RARE));
-    else if (leaves) void this.writes.settle(roomId);
+    if (state.chat !== before.chat) this.journal.append(roomId, linesAfter(state.chat, before.lineSeq));
+    // A room leaving memory is written whole at once: disk is then its only copy.
+    if (leaves || changed(RARE) || changed(FREQUENT)) this.writes.put(roomId, durablePart(state, this.clock.now()), leaves || changed(RARE));
     return result;
   }
 
@@ -82,13 +93,28 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
     await access(this.config.DATA_DIR, constants.W_OK);
   }
 
-  /** Waits until every change so far is on disk (shutdown, tests). */
+  /** Waits until every change so far is on disk, each room whole in its file (shutdown, tests). */
   async flush(): Promise<void> {
+    await this.journal.checkpointAll();
     await this.writes.flush();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.flush();
+  }
+
+  /**
+   * A journal checkpoint: each room's current state written whole (a room no
+   * longer in memory was written whole as it left); true once all are on disk.
+   */
+  private async writeWhole(roomIds: ReadonlySet<string>): Promise<boolean> {
+    const now = this.clock.now();
+    for (const roomId of roomIds) {
+      const state = this.rooms.get(roomId);
+      if (state) this.writes.put(roomId, durablePart(state, now), true);
+    }
+    const written = await Promise.all([...roomIds].map((roomId) => this.writes.written(roomId)));
+    return written.every(Boolean);
   }
 
   private load(roomId: string): Promise<void> {
@@ -108,20 +134,6 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
     }
     return loading;
   }
-}
-
-function durablePart(state: RoomState, now: number): PersistedRoom {
-  const position = Math.max(0, positionAt(state.playback, now));
-  return {
-    format: 2,
-    playlist: state.playlist,
-    settings: state.settings,
-    passcode: state.passcode,
-    playback: { songId: state.playback.songId, position },
-    chat: state.chat,
-    lineSeq: state.lineSeq,
-    requests: state.requests,
-  };
 }
 
 /** A room as it comes back after a restart: its songs, settings, chat and requests, paused where it was. */

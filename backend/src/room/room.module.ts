@@ -39,11 +39,11 @@ import { LocalWakeupLedger, WakeupLedger } from './wakeup-ledger.js';
     // REDIS_URL picks the store: Redis (scaled mode) or this process's memory (embedded).
     {
       provide: RoomStore,
-      inject: [ServerClock, RoomPersistence, AppConfig, RedisLink],
-      useFactory: (clock: ServerClock, persistence: RoomPersistence, config: AppConfig, link: RedisLink): RoomStore =>
+      inject: [ServerClock, FileRoomPersistence, AppConfig, RedisLink],
+      useFactory: (clock: ServerClock, persistence: FileRoomPersistence, config: AppConfig, link: RedisLink): RoomStore =>
         link.client
           ? new RedisRoomStore(clock, persistence, config, link)
-          : new MemoryRoomStore(clock, persistence, config),
+          : new MemoryRoomStore(clock, persistence, config, persistence.journalDir),
     },
     {
       provide: WakeupLedger,
@@ -51,7 +51,8 @@ import { LocalWakeupLedger, WakeupLedger } from './wakeup-ledger.js';
       useFactory: (link: RedisLink, clock: ServerClock): WakeupLedger =>
         link.client ? new RedisWakeupLedger(link.client, clock) : new LocalWakeupLedger(),
     },
-    { provide: RoomPersistence, useClass: FileRoomPersistence },
+    FileRoomPersistence,
+    { provide: RoomPersistence, useExisting: FileRoomPersistence },
   ],
   exports: [RoomService, RoomStore, RateLimiter, RateLimitInterceptor, ServerClock, RedisLink],
 })

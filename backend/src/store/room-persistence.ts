@@ -2,13 +2,16 @@ import { mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { Injectable, Logger } from '@nestjs/common';
-import { SkipThresholdSchema, SongSchema, type ChatLine, type Song, type SongRequest } from '@musync/protocol';
+import { positionAt, SkipThresholdSchema, SongSchema, type ChatLine, type Song, type SongRequest } from '@musync/protocol';
 import * as z from 'zod';
 
 import { AppConfig } from '../config/config.module.js';
-import type { SettingsState } from '../room/room.state.js';
+import { keepHistory } from '../room/chat.rules.js';
+import { emptyRoom, type RoomState, type SettingsState } from '../room/room.state.js';
 import type { SealedSecret } from '../room/secret.js';
 import { readIfExists, writeFileAtomic } from './atomic-file.js';
+import { journalDirOf, replayJournal } from './chat-journal.js';
+import { ChatLineSchema } from './chat-line.schema.js';
 
 /**
  * The part of a room that outlives the process: its songs, their order, its
@@ -30,22 +33,6 @@ export interface PersistedRoom {
 }
 
 const Text = z.string();
-const NoticeSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('joined'), name: Text }),
-  z.object({ type: z.literal('left'), name: Text }),
-  z.object({ type: z.literal('admin'), name: Text }),
-  z.object({ type: z.literal('song-added'), title: Text }),
-  z.object({ type: z.literal('song-removed'), title: Text }),
-  z.object({ type: z.literal('skipped'), title: Text, votes: z.number().int() }),
-  z.object({ type: z.literal('request-approved'), title: Text, note: Text.nullable() }),
-  z.object({ type: z.literal('request-rejected'), title: Text, reason: Text.nullable() }),
-  z.object({ type: z.literal('request-fulfilled'), title: Text }),
-]);
-const LineBase = { id: Text, at: z.number() };
-const ChatLineSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('message'), ...LineBase, personId: Text, name: Text, admin: z.boolean(), text: Text }),
-  z.object({ kind: z.literal('notice'), ...LineBase, notice: NoticeSchema }),
-]);
 const SongRequestSchema = z.object({
   id: Text,
   title: Text,
@@ -116,19 +103,55 @@ export abstract class RoomPersistence {
 
 const ROOM_FILE = /^([A-Za-z0-9_-]+)\.json$/;
 
-/** One JSON file per room under DATA_DIR/rooms, replaced atomically on every save. */
+/** What of a room is kept on disk: everything but its members and votes, playback paused where it is now. */
+export function durablePart(state: RoomState, now: number): PersistedRoom {
+  const position = Math.max(0, positionAt(state.playback, now));
+  return {
+    format: 2,
+    playlist: state.playlist,
+    settings: state.settings,
+    passcode: state.passcode,
+    playback: { songId: state.playback.songId, position },
+    chat: state.chat,
+    lineSeq: state.lineSeq,
+    requests: state.requests,
+  };
+}
+
+/** A saved room with the journal's lines it does not hold yet (ids past its `lineSeq`), the last `history` kept. */
+export function withLines(room: PersistedRoom, lines: readonly ChatLine[], history: number): PersistedRoom {
+  const fresh = lines.filter((line) => Number(line.id) > room.lineSeq);
+  const last = fresh.at(-1);
+  return last ? { ...room, chat: keepHistory([...room.chat, ...fresh], history), lineSeq: Number(last.id) } : room;
+}
+
+/**
+ * One JSON file per room under DATA_DIR/rooms, replaced atomically on every
+ * save, and the chat journal beside them (store/chat-journal.ts): before the
+ * first room is read, lines an earlier run left in the journal are folded
+ * into their rooms' files.
+ */
 @Injectable()
 export class FileRoomPersistence extends RoomPersistence {
   private readonly logger = new Logger(FileRoomPersistence.name);
   private readonly dir: string;
+  /** The chat journal's directory (written by the embedded store). */
+  readonly journalDir: string;
   private ready: Promise<unknown> | null = null;
+  private replayed: Promise<void> | null = null;
 
-  constructor(config: AppConfig) {
+  constructor(private readonly config: AppConfig) {
     super();
     this.dir = join(config.DATA_DIR, 'rooms');
+    this.journalDir = journalDirOf(config.DATA_DIR);
   }
 
   async load(roomId: string): Promise<PersistedRoom | null> {
+    await this.replay();
+    return this.read(roomId);
+  }
+
+  private async read(roomId: string): Promise<PersistedRoom | null> {
     const path = this.pathOf(roomId);
     const text = await readIfExists(path);
     if (text === null) return null;
@@ -149,11 +172,29 @@ export class FileRoomPersistence extends RoomPersistence {
   }
 
   async list(): Promise<string[]> {
+    await this.replay();
     const names = await readdir(this.dir).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return [];
       throw error;
     });
     return names.flatMap((name) => ROOM_FILE.exec(name)?.[1] ?? []);
+  }
+
+  private replay(): Promise<void> {
+    this.replayed ??= replayJournal(this.journalDir, async (roomId, lines) => {
+      const history = this.config.CHAT_HISTORY;
+      const saved = (await this.read(roomId)) ?? durablePart(emptyRoom(roomId, history), Date.now());
+      await this.save(roomId, withLines(saved, lines, history));
+    }).then(
+      (count) => {
+        if (count > 0) this.logger.log(`${count} chat lines replayed from the journal into their rooms`);
+      },
+      (error: unknown) => {
+        this.replayed = null; // tried again by the next read
+        throw error;
+      },
+    );
+    return this.replayed;
   }
 
   /** Room ids are validated at the edge (letters, digits, - and _), so they are safe file names. */

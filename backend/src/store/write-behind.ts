@@ -11,6 +11,8 @@ export class WriteBehind<T> {
   private readonly urgent = new Set<string>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly writing = new Map<string, Promise<void>>();
+  /** Keys whose last write failed (cleared by the next that succeeds). */
+  private readonly failing = new Set<string>();
 
   constructor(
     private readonly delayMs: number,
@@ -28,6 +30,12 @@ export class WriteBehind<T> {
   /** The key's value still waiting to be written, if any. */
   pending(key: string): T | undefined {
     return this.unwritten.get(key);
+  }
+
+  /** Settles the key (below); true if its last write succeeded (or it never had one). */
+  async written(key: string): Promise<boolean> {
+    await this.settle(key);
+    return !this.failing.has(key);
   }
 
   /** Writes the key's waiting value now and resolves once the key has nothing waiting or in flight. */
@@ -71,7 +79,13 @@ export class WriteBehind<T> {
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     const written = this.write(key, value)
-      .catch((error: unknown) => this.failed(key, error))
+      .then(
+        () => void this.failing.delete(key),
+        (error: unknown) => {
+          this.failing.add(key);
+          this.failed(key, error);
+        },
+      )
       .finally(() => {
         this.writing.delete(key);
         this.next(key);
