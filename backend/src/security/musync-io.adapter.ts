@@ -3,6 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 
+import { bindMessageHandlers } from '../common/message-binding.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { MusyncServer } from '../room/socket.types.js';
 import { ConnectionGate, type EngineSocket } from './connection-gate.js';
@@ -21,6 +22,7 @@ type EngineConnection = EngineSocket & { once(event: 'close', listener: () => vo
 export class MusyncIoAdapter extends IoAdapter {
   readonly gate: ConnectionGate;
   private readonly log = new Logger('Connections');
+  private readonly handlerLog = new Logger('Gateway');
 
   constructor(
     private readonly app: INestApplicationContext,
@@ -57,5 +59,10 @@ export class MusyncIoAdapter extends IoAdapter {
     // Two copies of socket.io's types (ours, Nest's) describe the one server.
     this.app.get(MetricsService).attach(server as unknown as MusyncServer);
     return server;
+  }
+
+  /** Each event a plain listener instead of Nest's RxJS pipeline per event per connection (message-binding.ts). */
+  override bindMessageHandlers(...[socket, handlers]: Parameters<IoAdapter['bindMessageHandlers']>): void {
+    bindMessageHandlers(socket, handlers, this.handlerLog);
   }
 }
