@@ -63,7 +63,8 @@ describe('bindMessageHandlers', () => {
   });
 
   it('acks every value an interceptor’s Observable emits, a plain value, and nothing for null', async () => {
-    bind((data: unknown) => (data === 'many' ? Promise.resolve(of(1, 2)) : data === 'none' ? Promise.resolve(null) : 'plain'));
+    // Nest's type says Observable or Promise; a plain value is handled too.
+    bind(((data: unknown) => (data === 'many' ? Promise.resolve(of(1, 2)) : data === 'none' ? Promise.resolve(null) : 'plain')) as WsMessageHandler['callback']);
     expect(await send('many')).toEqual([1, 2]);
     expect(await send('none')).toEqual([]);
     expect(await send('x')).toEqual(['plain']);

@@ -11,7 +11,7 @@ import {
 import { DomainError } from '../common/domain-error.js';
 import { currentSong, readyForAll } from './playback.rules.js';
 import { appendSong } from './playlist.rules.js';
-import { requireMember, type Actor, type RoomResult, type RoomState, type Rules } from './room.state.js';
+import { partsChanged, requireMember, type Actor, type RoomResult, type RoomState, type Rules } from './room.state.js';
 
 export type LocalSongsCommand =
   | { readonly type: 'playlist:add-local'; readonly song: AddLocalSongRequest }
@@ -81,6 +81,8 @@ export function copiesSettled(state: RoomState): boolean {
  * while a song is loading — lets the song start once it may.
  */
 export function settleCopies(before: RoomState, result: RoomResult, now: number): RoomResult {
+  // Settled after the last change; only these parts can unsettle it.
+  if (!partsChanged(before, result.state, ['members', 'copyHolders', 'playlist', 'settings'])) return result;
   const present = new Set(result.state.members.map((m) => m.id));
   const holders = Object.entries(result.state.copyHolders);
   let settled =

@@ -10,7 +10,7 @@ import { durablePart, RoomPersistence, type PersistedRoom } from '../store/room-
 import { WriteBehind } from '../store/write-behind.js';
 import { keepHistory, linesAfter } from './chat.rules.js';
 import { RoomStore } from './room.store.js';
-import { apply, emptyRoom, type Actor, type RoomCommand, type AppliedResult, type RoomState } from './room.state.js';
+import { apply, emptyRoom, partsChanged, type Actor, type RoomCommand, type AppliedResult, type RoomState } from './room.state.js';
 
 /** Durable parts that change rarely and matter much (an uploaded song's entry, a passcode): the room is written at once. */
 const RARE = ['playlist', 'settings', 'passcode', 'requests'] as const;
@@ -64,7 +64,7 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
     const leaves = state.members.length === 0 && state.playlist.length === 0 && !state.vacancy;
     if (leaves) this.rooms.delete(roomId);
     else this.rooms.set(roomId, state);
-    const changed = (parts: readonly (typeof RARE | typeof FREQUENT)[number][]): boolean => parts.some((part) => state[part] !== before[part]);
+    const changed = (parts: readonly (typeof RARE | typeof FREQUENT)[number][]): boolean => partsChanged(before, state, parts);
     if (state.chat !== before.chat) this.journal.append(roomId, linesAfter(state.chat, before.lineSeq));
     // A room leaving memory is written whole at once: disk is then its only copy.
     if (leaves || changed(RARE) || changed(FREQUENT)) this.writes.put(roomId, durablePart(state, this.clock.now()), leaves || changed(RARE));

@@ -243,6 +243,14 @@ export function settingsOf(state: RoomState): RoomSettings {
   return { ...state.settings, hasPasscode: Boolean(state.passcode) };
 }
 
+/**
+ * Whether any of `parts` differs between two states, by reference: the
+ * reducer never mutates, so a part it kept is the same object.
+ */
+export function partsChanged(before: RoomState, after: RoomState, parts: readonly (keyof RoomState)[]): boolean {
+  return parts.some((part) => before[part] !== after[part]);
+}
+
 export function unchanged(state: RoomState): RoomResult {
   return { state, events: [], wakeups: [] };
 }

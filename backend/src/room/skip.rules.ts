@@ -3,7 +3,7 @@ import { ErrorCode, type SkipVotes } from '@musync/protocol';
 import { DomainError } from '../common/domain-error.js';
 import { withNotice } from './chat.rules.js';
 import { advance, currentSong } from './playback.rules.js';
-import { requireMember, type RoomResult, type RoomState, type Rules } from './room.state.js';
+import { partsChanged, requireMember, type RoomResult, type RoomState, type Rules } from './room.state.js';
 
 export interface SkipCommand {
   readonly type: 'playback:vote-skip';
@@ -42,6 +42,8 @@ export function skipVotesOf(state: RoomState): SkipVotes {
  * clears the votes. Tells the room whenever the vote as it sees it changed.
  */
 export function settleSkip(before: RoomState, result: RoomResult, now: number): RoomResult {
+  // The vote was settled after the last change; only these parts can unsettle it (a chat line cannot).
+  if (!partsChanged(before, result.state, ['members', 'skipVotes', 'settings', 'playlist', 'playback'])) return result;
   const present = presentPeople(result.state);
   const votes = result.state.skipVotes.filter((personId) => present.has(personId));
   let settled: RoomResult =
