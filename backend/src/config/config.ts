@@ -96,9 +96,9 @@ export const ConfigSchema = z.object({
       error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
-  // How long a room's chat and playback changes wait to be written (embedded mode): a busy room is written at
-  // most once per this interval, not once per line, and a kill -9 loses at most this much of them. Measured:
-  // write-through cost ~0.25 ms of server CPU per chat line at 200 rooms × 10 (docs/benchmarks.md, fan-out).
+  // How long chat lines and playback changes wait to be written (embedded mode): the lines of all rooms from one
+  // interval go to the chat journal in one write, a room's playback at most once per interval, and a kill -9
+  // loses at most this much of them (docs/operations.md, "Data"; the cost per line: docs/benchmarks.md, fan-out).
   ROOM_WRITE_DELAY_MS: z.coerce
     .number({ error: 'ROOM_WRITE_DELAY_MS must be a number' })
     .int('ROOM_WRITE_DELAY_MS must be a whole number of milliseconds')
