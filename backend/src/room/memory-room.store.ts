@@ -16,6 +16,8 @@ import { apply, emptyRoom, partsChanged, type Actor, type RoomCommand, type Appl
 const RARE = ['playlist', 'settings', 'passcode', 'requests'] as const;
 /** Playback changes with every click: the room is written behind, at most once per ROOM_WRITE_DELAY_MS. */
 const FREQUENT = ['playback'] as const;
+/** Room files a journal checkpoint writes at once (libuv's default thread pool is 4). */
+const CHECKPOINT_WRITES = 4;
 
 /**
  * The embedded store: rooms in this process's memory, each applied
@@ -105,16 +107,23 @@ export class MemoryRoomStore extends RoomStore implements OnApplicationShutdown 
 
   /**
    * A journal checkpoint: each room's current state written whole (a room no
-   * longer in memory was written whole as it left); true once all are on disk.
+   * longer in memory was written whole as it left); true once all are on
+   * disk. A few rooms at a time: it is background work, and hundreds of
+   * writes at once would stall the rooms that are talking.
    */
   private async writeWhole(roomIds: ReadonlySet<string>): Promise<boolean> {
-    const now = this.clock.now();
-    for (const roomId of roomIds) {
-      const state = this.rooms.get(roomId);
-      if (state) this.writes.put(roomId, durablePart(state, now), true);
+    const ids = [...roomIds];
+    let all = true;
+    for (let i = 0; i < ids.length; i += CHECKPOINT_WRITES) {
+      const batch = ids.slice(i, i + CHECKPOINT_WRITES);
+      for (const roomId of batch) {
+        const state = this.rooms.get(roomId);
+        if (state) this.writes.put(roomId, durablePart(state, this.clock.now()), true);
+      }
+      const written = await Promise.all(batch.map((roomId) => this.writes.written(roomId)));
+      all &&= written.every(Boolean);
     }
-    const written = await Promise.all([...roomIds].map((roomId) => this.writes.written(roomId)));
-    return written.every(Boolean);
+    return all;
   }
 
   private load(roomId: string): Promise<void> {
