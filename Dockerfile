@@ -29,4 +29,4 @@ USER node
 VOLUME ["/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 CMD ["node", "backend/dist/healthcheck.js"]
-CMD ["node", "--max-semi-space-size=8", "backend/dist/main.js"]
+CMD ["node", "--max-semi-space-size=16", "backend/dist/main.js"]
