@@ -47,7 +47,8 @@ export interface LimitedClient {
 @Injectable()
 export class RateLimiter {
   private readonly logger = new Logger('RateLimit');
-  private readonly connections = new WeakMap<object, Map<RateClass | 'strikes', TokenBucket>>();
+  /** Per connection: its buckets, and its address (read once: the peer address is a system call each time). */
+  private readonly connections = new WeakMap<object, { readonly address: string; readonly buckets: Map<RateClass | 'strikes', TokenBucket> }>();
   private readonly addresses = new Map<string, { buckets: Map<RateClass, TokenBucket>; seenAt: number }>();
   private readonly budgets: Readonly<Record<RateClass, Budget>>;
 
@@ -75,8 +76,8 @@ export class RateLimiter {
   admit(client: LimitedClient, rateClass: RateClass): void {
     const now = this.clock.now();
     const budget = this.budgets[rateClass];
-    const own = this.connectionBuckets(client);
-    const shared = this.addressBuckets(clientAddress(client.request, this.config.TRUST_PROXY), now);
+    const { address, buckets: own } = this.connection(client);
+    const shared = this.addressBuckets(address, now);
     const ownBucket = bucketOf(own, rateClass, budget.burst, budget.perSecond, now);
     const factor = this.config.RATE_LIMIT_IP_FACTOR;
     const sharedBucket = bucketOf(shared, rateClass, budget.burst * factor, budget.perSecond * factor, now);
@@ -93,16 +94,16 @@ export class RateLimiter {
     this.logger.warn({
       msg: 'disconnecting a connection that kept exceeding its rate limits',
       connectionId: client.id,
-      address: clientAddress(client.request, this.config.TRUST_PROXY),
+      address: this.connection(client).address,
     });
     // After this event's RATE_LIMITED ack is on its way (engine.io flushes before closing).
     setImmediate(() => client.disconnect(true));
   }
 
-  private connectionBuckets(client: LimitedClient): Map<RateClass | 'strikes', TokenBucket> {
-    let buckets = this.connections.get(client);
-    if (!buckets) this.connections.set(client, (buckets = new Map()));
-    return buckets;
+  private connection(client: LimitedClient): { readonly address: string; readonly buckets: Map<RateClass | 'strikes', TokenBucket> } {
+    let entry = this.connections.get(client);
+    if (!entry) this.connections.set(client, (entry = { address: clientAddress(client.request, this.config.TRUST_PROXY), buckets: new Map() }));
+    return entry;
   }
 
   private addressBuckets(address: string, now: number): Map<RateClass, TokenBucket> {
