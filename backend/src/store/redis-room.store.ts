@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 
 import { Logger } from '@nestjs/common';
-import { ErrorCode } from '@musync/protocol';
+import { ErrorCode, type ChatLine } from '@musync/protocol';
 import type { Redis } from 'ioredis';
 
 import { RedisLink } from '../cluster/redis-link.js';
 import { DomainError } from '../common/domain-error.js';
 import { ServerClock } from '../clock/server-clock.js';
 import { AppConfig } from '../config/config.module.js';
+import { linesAfter } from '../room/chat.rules.js';
 import { restore } from '../room/memory-room.store.js';
 import { RoomStore } from '../room/room.store.js';
 import { apply, emptyRoom, type Actor, type RoomCommand, type AppliedResult, type RoomState } from '../room/room.state.js';
@@ -16,34 +17,72 @@ import { RoomPersistence } from './room-persistence.js';
 /** Key layout (one Redis, one keyspace prefix). */
 export const keys = {
   room: (roomId: string) => `musync:room:${roomId}`,
+  /** The room's chat lines, oldest first, one ChatLine JSON each: appended per line, apart from the room JSON. */
+  chat: (roomId: string) => `musync:room:${roomId}:chat`,
   songRooms: (songId: string) => `musync:song:${songId}`,
   nodeRooms: (nodeId: string) => `musync:node:${nodeId}:rooms`,
 };
 
-/** A room as kept in Redis: its state, and the node that holds each member's socket. */
+/**
+ * A room as kept in Redis: its state, and the node that holds each member's socket. The hash
+ * holds it without `state.chat`, whose lines are the room's chat list (see COMPARE_AND_SET).
+ */
 interface StoredRoom {
   readonly state: RoomState;
   readonly nodes: Readonly<Record<string, string>>;
 }
 
+/** A room as a node knows it: read from Redis, or as it last wrote it there. */
+interface KnownRoom {
+  /** '' when the room is not in Redis. */
+  readonly version: string;
+  /** The full state, chat included. */
+  readonly stored: StoredRoom;
+  /**
+   * Whether the chat list holds exactly `state.chat`. Not for a room new to Redis, nor one
+   * stored before the list (its chat in the JSON): their next write replaces the list.
+   */
+  readonly listed: boolean;
+}
+
+/** The room as it is now, in the scripts below: version ('' if absent), JSON ('' if absent), chat lines. */
+const ROOM_NOW = `{current, redis.call('HGET', room, 's') or '', redis.call('LRANGE', chat, 0, -1)}`;
+
+/** Reads a room's hash and its chat list in one atomic step. KEYS[1] room, KEYS[2] chat list. */
+const READ = `
+local room, chat = KEYS[1], KEYS[2]
+local current = redis.call('HGET', room, 'v') or ''
+return ${ROOM_NOW}
+`;
+
 /**
  * Compare-and-set of one room: writes the new state only if the room's version
- * is still the one the command was computed from, and keeps the song → rooms
- * index and the node → rooms index in the same atomic step. Returns 1 when
- * written; else the room's current version and envelope ('' and '' if absent),
- * so the retry needs no second read.
- * KEYS[1] room; ARGV: expected version ('' = absent), new version, envelope,
- * room id, node-rooms key ('' = none), #added, song keys added…, removed…
+ * is still the one the command was computed from, and in the same atomic step
+ * appends the command's new chat lines to the room's list (trimmed to the room's
+ * history) and keeps the song → rooms index and the node → rooms index. The
+ * whole history is not rewritten with every line: a chat line costs its own few
+ * hundred bytes, not the room's ~10 KB of JSON. Returns 1 when written; else
+ * the room as it is now (see READ), so the retry needs no second read.
+ * KEYS[1] room, KEYS[2] chat list; ARGV: expected version ('' = absent), new version, envelope,
+ * room id, node-rooms key ('' = none), '1' to replace the list (else append), history, #lines,
+ * lines…, #added, song keys added…, removed…
  */
 const COMPARE_AND_SET = `
-local room = KEYS[1]
+local room, chat = KEYS[1], KEYS[2]
 local current = redis.call('HGET', room, 'v') or ''
-if current ~= ARGV[1] then return {current, redis.call('HGET', room, 's') or ''} end
+if current ~= ARGV[1] then return ${ROOM_NOW} end
 redis.call('HSET', room, 'v', ARGV[2], 's', ARGV[3])
 if ARGV[5] ~= '' then redis.call('SADD', ARGV[5], ARGV[4]) end
-local added = tonumber(ARGV[6])
-for i = 7, #ARGV do
-  if i < 7 + added then redis.call('SADD', ARGV[i], ARGV[4]) else redis.call('SREM', ARGV[i], ARGV[4]) end
+if ARGV[6] == '1' then redis.call('DEL', chat) end
+local lines = tonumber(ARGV[8])
+if lines > 0 then
+  redis.call('RPUSH', chat, unpack(ARGV, 9, 8 + lines))
+  redis.call('LTRIM', chat, -tonumber(ARGV[7]), -1)
+end
+local songs = 9 + lines
+local added = tonumber(ARGV[songs])
+for i = songs + 1, #ARGV do
+  if i <= songs + added then redis.call('SADD', ARGV[i], ARGV[4]) else redis.call('SREM', ARGV[i], ARGV[4]) end
 end
 return 1
 `;
@@ -62,8 +101,8 @@ function nextVersion(version: string): string {
 }
 
 /**
- * The scaled store: each room is one Redis hash (version + JSON), and every
- * command is applied optimistically: read, run the pure reducer, write back
+ * The scaled store: each room is one Redis hash (version + JSON) and a list of
+ * its chat lines, and every command is applied optimistically: read, run the pure reducer, write back
  * only if nobody wrote in between (a Lua compare-and-set), else retry. So
  * commands arriving on different nodes at the same moment are serialized and
  * never half-applied. Redis (with AOF) is the durable copy; a room not yet in
@@ -78,8 +117,8 @@ export class RedisRoomStore extends RoomStore {
   private readonly redis: Redis;
   /** The last command queued per room on this node: a node applies one at a time per room. */
   private readonly queues = new Map<string, Promise<unknown>>();
-  /** The version and state this node last wrote per room (a hint: the compare-and-set still decides). */
-  private readonly lastWritten = new Map<string, readonly [string, StoredRoom]>();
+  /** The version and full state this node last wrote per room (a hint: the compare-and-set still decides). */
+  private readonly lastWritten = new Map<string, KnownRoom>();
 
   constructor(
     private readonly clock: ServerClock,
@@ -113,7 +152,7 @@ export class RedisRoomStore extends RoomStore {
   private async applyNow(roomId: string, command: RoomCommand, actor: Actor): Promise<AppliedResult> {
     let current = this.lastWritten.get(roomId) ?? (await this.read(roomId));
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const [version, stored] = current;
+      const { version, stored, listed } = current;
       const result = apply(stored.state, command, actor, this.clock.now());
       const nodes = nodesAfter(stored, result.state, command, actor, this.link.nodeId);
       // A room imported from DATA_DIR has never been indexed: all its songs count as added.
@@ -123,33 +162,39 @@ export class RedisRoomStore extends RoomStore {
       const removed = [...before].filter((id) => !after.has(id));
       const written: StoredRoom = { state: result.state, nodes };
       const newVersion = nextVersion(version);
+      const lines = listed ? linesAfter(result.state.chat, stored.state.lineSeq) : result.state.chat;
       const answer = (await this.redis.eval(
         COMPARE_AND_SET,
-        1,
+        2,
         keys.room(roomId),
+        keys.chat(roomId),
         version,
         newVersion,
-        JSON.stringify(written),
+        // JSON leaves out a property set to undefined: the chat goes in the list instead.
+        JSON.stringify({ state: { ...result.state, chat: undefined }, nodes }),
         roomId,
         command.type === 'member:join' ? keys.nodeRooms(this.link.nodeId) : '',
+        listed ? '0' : '1',
+        String(result.state.chatHistory),
+        String(lines.length),
+        ...lines.map((line) => JSON.stringify(line)),
         String(added.length),
         ...added.map(keys.songRooms),
         ...removed.map(keys.songRooms),
-      )) as 1 | [string, string];
+      )) as 1 | RoomNow;
       if (answer === 1) {
-        this.remember(roomId, newVersion, written);
+        this.remember(roomId, { version: newVersion, stored: written, listed: true });
         return result;
       }
       this.lastWritten.delete(roomId);
-      const [theirs, json] = answer;
-      current = theirs && json ? [theirs, parseStored(json)] : await this.read(roomId);
+      current = knownFrom(answer) ?? (await this.read(roomId));
     }
     this.logger.warn(`room ${roomId}: ${command.type} lost ${MAX_ATTEMPTS} races in a row`);
     throw new DomainError(ErrorCode.INTERNAL, 'The room is too busy right now; try again.');
   }
 
   async get(roomId: string): Promise<RoomState | null> {
-    const [, stored, found] = await this.read(roomId);
+    const { stored, found } = await this.read(roomId);
     return found ? stored.state : null;
   }
 
@@ -170,15 +215,15 @@ export class RedisRoomStore extends RoomStore {
 
   /** The members of a room whose sockets `nodeId` held. */
   async membersOn(roomId: string, nodeId: string): Promise<string[]> {
-    const [, stored] = await this.read(roomId);
+    const { stored } = await this.read(roomId);
     return stored.state.members.filter((m) => stored.nodes[m.id] === nodeId).map((m) => m.id);
   }
 
   /** Keeps what this node wrote last, for rooms with members (an emptied room's next command is rare). */
-  private remember(roomId: string, version: string, stored: StoredRoom): void {
+  private remember(roomId: string, written: KnownRoom): void {
     this.lastWritten.delete(roomId);
-    if (stored.state.members.length === 0) return;
-    this.lastWritten.set(roomId, [version, stored]);
+    if (written.stored.state.members.length === 0) return;
+    this.lastWritten.set(roomId, written);
     // Maps iterate in insertion order: the first is the room written longest ago.
     for (const oldest of this.lastWritten.keys()) {
       if (this.lastWritten.size <= LAST_WRITTEN_ROOMS) break;
@@ -186,23 +231,32 @@ export class RedisRoomStore extends RoomStore {
     }
   }
 
-  /** The room's version ('' if it is not in Redis yet), its stored form, and whether it existed anywhere. */
-  private async read(roomId: string): Promise<[string, StoredRoom, boolean]> {
-    const [version, json] = await this.redis.hmget(keys.room(roomId), 'v', 's');
-    if (version && json) return [version, parseStored(json), true];
+  /** The room as Redis has it, else as DATA_DIR has it (version ''), and whether it existed anywhere. */
+  private async read(roomId: string): Promise<KnownRoom & { readonly found: boolean }> {
+    const now = (await this.redis.eval(READ, 2, keys.room(roomId), keys.chat(roomId))) as RoomNow;
+    const known = knownFrom(now);
+    if (known) return { ...known, found: true };
     const saved = await this.persistence.load(roomId);
     const state = saved
       ? restore(roomId, saved, this.clock.now(), this.config.CHAT_HISTORY)
       : emptyRoom(roomId, this.config.CHAT_HISTORY);
-    return ['', { state, nodes: {} }, saved !== null];
+    return { version: '', stored: { state, nodes: {} }, listed: false, found: saved !== null };
   }
 }
 
-function parseStored(json: string): StoredRoom {
+/** A room as the scripts answer it: version, hash JSON ('' and '' if absent), chat list. */
+type RoomNow = [string, string, string[]];
+
+/** The room a script answered, with its chat put back into the state; null if it is not in Redis. */
+function knownFrom([version, json, lines]: RoomNow): KnownRoom | null {
+  if (!version || !json) return null;
   const stored = JSON.parse(json) as StoredRoom;
-  // A room written before revisions existed starts counting from 0.
-  const { rev = 0, presenceRev = 0 } = stored.state as Partial<RoomState>;
-  return { ...stored, state: { ...stored.state, rev, presenceRev } };
+  // A room written before revisions existed starts counting from 0; one written before
+  // the chat list has its chat in the JSON (and no list): its next write moves it there.
+  const { rev = 0, presenceRev = 0, chat } = stored.state as Partial<RoomState>;
+  // Each line is JSON: one parse of them all as an array.
+  const state = { ...stored.state, rev, presenceRev, chat: chat ?? (JSON.parse(`[${lines.join(',')}]`) as ChatLine[]) };
+  return { version, stored: { ...stored, state }, listed: chat === undefined };
 }
 
 /** Member → node after the command: a joiner is on this node; members who left are dropped. */
