@@ -105,12 +105,12 @@ describe('RedisRoomStore, two nodes on one Redis', () => {
   });
 
   describe('chat lines in a list apart from the room JSON', () => {
-    it('a chat line is appended to the room’s list and the room JSON holds no chat', async () => {
+    it('a chat line is appended to the room’s list and the room JSON holds no chat (an empty one)', async () => {
       await a.apply('lobby', joining('Ada'), member('ada'));
       await a.apply('lobby', { type: 'chat:send', text: 'hello' }, member('ada'));
 
       const { json, list } = await raw('lobby');
-      expect(json.state.chat).toBeUndefined();
+      expect(json.state.chat).toEqual([]);
       expect(json.state).toMatchObject({ lineSeq: Number(list.at(-1)!.id), chatHistory: 50 });
       expect(texts(list)).toEqual(['hello']);
       expect(list).toEqual((await b.get('lobby'))!.chat);
@@ -157,9 +157,28 @@ describe('RedisRoomStore, two nodes on one Redis', () => {
       expect((await fresh.get('lobby'))!.chat).toEqual(list);
       await fresh.apply('lobby', { type: 'chat:send', text: 'new' }, member('ada'));
       const after = await raw('lobby');
-      expect(after.json.state.chat).toBeUndefined();
+      expect(after.json.state.chat).toEqual([]);
       expect(texts(after.list)).toEqual(['old one', 'old two', 'new']);
       expect(after.list.slice(0, list.length)).toEqual(list);
+    });
+
+    it('a node of the release before, beside this one in a rolling upgrade: it reads an empty chat, and the lines it adds join the list once each', async () => {
+      await a.apply('lobby', joining('Ada'), member('ada'));
+      await a.apply('lobby', { type: 'chat:send', text: 'new one' }, member('ada'));
+      const before = await raw('lobby');
+      const redisClient = links[0]!.required();
+      // What the old release does with the room it reads: its reducer appends to the JSON's
+      // (empty) chat and writes the whole state back with a new version.
+      const oldLine = { ...before.list.at(-1)!, id: String(before.json.state.lineSeq! + 1), text: 'from an old node' };
+      const oldState = { ...before.json.state, chat: [...before.json.state.chat!, oldLine], lineSeq: Number(oldLine.id) };
+      await redisClient.hset(keys.room('lobby'), 'v', '99.old', 's', JSON.stringify({ ...before.json, state: oldState }));
+
+      expect(texts((await b.get('lobby'))!.chat)).toEqual(['new one', 'from an old node']);
+      await b.apply('lobby', { type: 'chat:send', text: 'new two' }, member('ada'));
+      const after = await raw('lobby');
+      expect(texts(after.list)).toEqual(['new one', 'from an old node', 'new two']);
+      expect(after.json.state.chat).toEqual([]);
+      expect(after.list.map((l) => l.id)).toEqual([...new Set(after.list.map((l) => l.id))]);
     });
 
     it('a room imported from DATA_DIR with chat lines has them in its list after its first command', async () => {
@@ -183,7 +202,7 @@ describe('RedisRoomStore, two nodes on one Redis', () => {
 
       await restored.apply('saved', joining('Ada'), member('ada'));
       const { json, list } = await raw('saved');
-      expect(json.state.chat).toBeUndefined();
+      expect(json.state.chat).toEqual([]);
       expect(list.slice(0, 2)).toEqual(chat);
       expect(list.map((line) => line.id)).toEqual(list.map((_, i) => String(7 + i)));
       expect((await b.get('saved'))!.chat).toEqual(list);

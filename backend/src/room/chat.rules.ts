@@ -61,3 +61,15 @@ export function linesAfter(chat: readonly ChatLine[], seq: number): readonly Cha
   const first = chat.findLastIndex((line) => Number(line.id) <= seq) + 1;
   return chat.slice(first);
 }
+
+/**
+ * Two copies of a room's recent chat as one: every line once (by id), in id
+ * order, the last `history` kept. For a copy that may hold lines the other
+ * lacks (a crash's journal, a node of the release before writing beside this one).
+ */
+export function mergeLines(a: readonly ChatLine[], b: readonly ChatLine[], history: number): readonly ChatLine[] {
+  if (b.length === 0) return keepHistory(a, history);
+  const byId = new Map<string, ChatLine>();
+  for (const line of [...a, ...b]) byId.set(line.id, line);
+  return keepHistory([...byId.values()].sort((x, y) => Number(x.id) - Number(y.id)), history);
+}

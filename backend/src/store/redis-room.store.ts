@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 
 import { Logger } from '@nestjs/common';
-import { ErrorCode, type ChatLine } from '@musync/protocol';
+import { CHAT_HISTORY_DEFAULT, ErrorCode, type ChatLine } from '@musync/protocol';
 import type { Redis } from 'ioredis';
 
 import { RedisLink } from '../cluster/redis-link.js';
 import { DomainError } from '../common/domain-error.js';
 import { ServerClock } from '../clock/server-clock.js';
 import { AppConfig } from '../config/config.module.js';
-import { linesAfter } from '../room/chat.rules.js';
+import { linesAfter, mergeLines } from '../room/chat.rules.js';
 import { restore } from '../room/memory-room.store.js';
 import { RoomStore } from '../room/room.store.js';
 import { apply, emptyRoom, type Actor, type RoomCommand, type AppliedResult, type RoomState } from '../room/room.state.js';
@@ -170,8 +170,9 @@ export class RedisRoomStore extends RoomStore {
         keys.chat(roomId),
         version,
         newVersion,
-        // JSON leaves out a property set to undefined: the chat goes in the list instead.
-        JSON.stringify({ state: { ...result.state, chat: undefined }, nodes }),
+        // The chat goes in the list; an empty one stays in the JSON so that a node of the
+        // release before, beside this one in a rolling upgrade, reads the room (see knownFrom).
+        JSON.stringify({ state: { ...result.state, chat: [] }, nodes }),
         roomId,
         command.type === 'member:join' ? keys.nodeRooms(this.link.nodeId) : '',
         listed ? '0' : '1',
@@ -251,12 +252,16 @@ type RoomNow = [string, string, string[]];
 function knownFrom([version, json, lines]: RoomNow): KnownRoom | null {
   if (!version || !json) return null;
   const stored = JSON.parse(json) as StoredRoom;
-  // A room written before revisions existed starts counting from 0; one written before
-  // the chat list has its chat in the JSON (and no list): its next write moves it there.
-  const { rev = 0, presenceRev = 0, chat } = stored.state as Partial<RoomState>;
+  // A room written before revisions existed starts counting from 0.
+  const { rev = 0, presenceRev = 0, chat = [], chatHistory = CHAT_HISTORY_DEFAULT } = stored.state as Partial<RoomState>;
   // Each line is JSON: one parse of them all as an array.
-  const state = { ...stored.state, rev, presenceRev, chat: chat ?? (JSON.parse(`[${lines.join(',')}]`) as ChatLine[]) };
-  return { version, stored: { ...stored, state }, listed: chat === undefined };
+  const listed = JSON.parse(`[${lines.join(',')}]`) as ChatLine[];
+  // Lines in the JSON were written by a release before the list: the whole history of a room
+  // stored then, or what a node of that release added beside this one during a rolling
+  // upgrade (it reads the empty chat this one writes, and appends to it). They join the list's
+  // lines, and the room's next write rewrites the list with them all.
+  const state = { ...stored.state, rev, presenceRev, chat: mergeLines(listed, chat, chatHistory) };
+  return { version, stored: { ...stored, state }, listed: chat.length === 0 };
 }
 
 /** Member → node after the command: a joiner is on this node; members who left are dropped. */

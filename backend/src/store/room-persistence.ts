@@ -6,7 +6,7 @@ import { positionAt, SkipThresholdSchema, SongSchema, type ChatLine, type Song, 
 import * as z from 'zod';
 
 import { AppConfig } from '../config/config.module.js';
-import { keepHistory } from '../room/chat.rules.js';
+import { mergeLines } from '../room/chat.rules.js';
 import { emptyRoom, type RoomState, type SettingsState } from '../room/room.state.js';
 import type { SealedSecret } from '../room/secret.js';
 import { readIfExists, writeFileAtomic } from './atomic-file.js';
@@ -118,11 +118,11 @@ export function durablePart(state: RoomState, now: number): PersistedRoom {
   };
 }
 
-/** A saved room with the journal's lines it does not hold yet (ids past its `lineSeq`), the last `history` kept. */
+/** A saved room with the journal's lines it does not hold yet, the last `history` kept. */
 export function withLines(room: PersistedRoom, lines: readonly ChatLine[], history: number): PersistedRoom {
-  const fresh = lines.filter((line) => Number(line.id) > room.lineSeq);
-  const last = fresh.at(-1);
-  return last ? { ...room, chat: keepHistory([...room.chat, ...fresh], history), lineSeq: Number(last.id) } : room;
+  const last = lines.at(-1);
+  if (!last || Number(last.id) <= room.lineSeq) return room;
+  return { ...room, chat: mergeLines(room.chat, lines, history), lineSeq: Number(last.id) };
 }
 
 /**
