@@ -104,6 +104,17 @@ describe('RedisRoomStore, two nodes on one Redis', () => {
     expect(state.members.map((m) => m.name)).toEqual(['Bob', 'Cy']);
   });
 
+  it('runs its scripts by SHA, and sends them again to a Redis that forgot them (a restart, SCRIPT FLUSH)', async () => {
+    await a.apply('lobby', joining('Ada'), member('ada'));
+    const redisClient = links[0]!.required();
+    await redisClient.script('FLUSH');
+    await a.apply('lobby', { type: 'chat:send', text: 'after the flush' }, member('ada'));
+    const fresh = node();
+    expect(said((await fresh.get('lobby'))!)).toEqual(['after the flush']);
+    await redisClient.script('FLUSH');
+    expect(said((await node().get('lobby'))!)).toEqual(['after the flush']);
+  });
+
   describe('chat lines in a list apart from the room JSON', () => {
     it('a chat line is appended to the room’s list and the room JSON holds no chat (an empty one)', async () => {
       await a.apply('lobby', joining('Ada'), member('ada'));

@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { CHAT_HISTORY_DEFAULT, ErrorCode, type ChatLine } from '@musync/protocol';
 import type { Redis } from 'ioredis';
 
+import { LuaScript } from '../cluster/lua-script.js';
 import { RedisLink } from '../cluster/redis-link.js';
 import { DomainError } from '../common/domain-error.js';
 import { ServerClock } from '../clock/server-clock.js';
@@ -49,11 +50,11 @@ interface KnownRoom {
 const ROOM_NOW = `{current, redis.call('HGET', room, 's') or '', redis.call('LRANGE', chat, 0, -1)}`;
 
 /** Reads a room's hash and its chat list in one atomic step. KEYS[1] room, KEYS[2] chat list. */
-const READ = `
+const READ = new LuaScript(`
 local room, chat = KEYS[1], KEYS[2]
 local current = redis.call('HGET', room, 'v') or ''
 return ${ROOM_NOW}
-`;
+`);
 
 /**
  * Compare-and-set of one room: writes the new state only if the room's version
@@ -67,7 +68,7 @@ return ${ROOM_NOW}
  * room id, node-rooms key ('' = none), '1' to replace the list (else append), history, #lines,
  * lines…, #added, song keys added…, removed…
  */
-const COMPARE_AND_SET = `
+const COMPARE_AND_SET = new LuaScript(`
 local room, chat = KEYS[1], KEYS[2]
 local current = redis.call('HGET', room, 'v') or ''
 if current ~= ARGV[1] then return ${ROOM_NOW} end
@@ -85,19 +86,26 @@ for i = songs + 1, #ARGV do
   if i <= songs + added then redis.call('SADD', ARGV[i], ARGV[4]) else redis.call('SREM', ARGV[i], ARGV[4]) end
 end
 return 1
-`;
+`);
 
 /** Attempts before a command gives up under contention (each loses only to a command that did apply). */
 const MAX_ATTEMPTS = 100;
 /** Rooms whose last written state a node keeps to start its next command from (the most recently written). */
 const LAST_WRITTEN_ROOMS = 1000;
 
+/** This process's tag in the versions it writes (random once: randomBytes per write was ~0.03 of a busy node's time). */
+const WRITER = randomBytes(6).toString('hex');
+/** Versions this process wrote so far: with WRITER, unique among all writes of all nodes. */
+let writes = 0;
+
 /**
- * A version no other write of the room can have had: a count and a random tag, so a room
- * rebuilt after Redis lost its data never comes back to a version a node remembers.
+ * A version no other write of the room can have had: a count, this process's tag and its own
+ * running number, so a room rebuilt after Redis lost its data never comes back to a version
+ * a node remembers.
  */
 function nextVersion(version: string): string {
-  return `${Number.parseInt(version || '0', 10) + 1}.${randomBytes(6).toString('hex')}`;
+  writes += 1;
+  return `${Number.parseInt(version || '0', 10) + 1}.${WRITER}${writes.toString(36)}`;
 }
 
 /**
@@ -163,11 +171,7 @@ export class RedisRoomStore extends RoomStore {
       const written: StoredRoom = { state: result.state, nodes };
       const newVersion = nextVersion(version);
       const lines = listed ? linesAfter(result.state.chat, stored.state.lineSeq) : result.state.chat;
-      const answer = (await this.redis.eval(
-        COMPARE_AND_SET,
-        2,
-        keys.room(roomId),
-        keys.chat(roomId),
+      const answer = (await COMPARE_AND_SET.run(this.redis, [keys.room(roomId), keys.chat(roomId)], [
         version,
         newVersion,
         // The chat goes in the list; an empty one stays in the JSON so that a node of the
@@ -182,7 +186,7 @@ export class RedisRoomStore extends RoomStore {
         String(added.length),
         ...added.map(keys.songRooms),
         ...removed.map(keys.songRooms),
-      )) as 1 | RoomNow;
+      ])) as 1 | RoomNow;
       if (answer === 1) {
         this.remember(roomId, { version: newVersion, stored: written, listed: true });
         return result;
@@ -234,7 +238,7 @@ export class RedisRoomStore extends RoomStore {
 
   /** The room as Redis has it, else as DATA_DIR has it (version ''), and whether it existed anywhere. */
   private async read(roomId: string): Promise<KnownRoom & { readonly found: boolean }> {
-    const now = (await this.redis.eval(READ, 2, keys.room(roomId), keys.chat(roomId))) as RoomNow;
+    const now = (await READ.run(this.redis, [keys.room(roomId), keys.chat(roomId)], [])) as RoomNow;
     const known = knownFrom(now);
     if (known) return { ...known, found: true };
     const saved = await this.persistence.load(roomId);
