@@ -6,9 +6,9 @@ import { WakeupLedger, type RoomWakeup } from '../room/wakeup-ledger.js';
 
 const WAKEUPS = 'musync:wakeups';
 /** Every node looks for overdue wakeups this often… */
-const POLL_MS = 1_000;
+export const POLL_MS = 1_000;
 /** …and takes those overdue by this much: the node that made one fires it on time itself unless it died. */
-const LATE_MS = 1_000;
+export const LATE_MS = 1_000;
 
 /**
  * Scaled mode: pending wakeups in one Redis sorted set (score = due time).
