@@ -45,7 +45,8 @@ interface Segment {
  * settings, requests or playback change, when it leaves memory, and at a
  * checkpoint; before the journal, every room with a new line was rewritten
  * whole (history included) and fsynced twice every `delayMs`, ~0.27 ms of
- * server CPU per line at 200 rooms × 10 (docs/benchmarks.md, "Chat journal").
+ * server CPU per line at 200 rooms × 10 (docs/benchmarks.md, "Chat journal,
+ * plain event binding, 16 MiB semi-spaces").
  * What a crash loses is what had not reached its fdatasync: at most `delayMs`.
  */
 export class ChatJournal {
@@ -165,7 +166,12 @@ export class ChatJournal {
  * is skipped. Runs before any room is read.
  */
 export async function replayJournal(dir: string, fold: (roomId: string, lines: readonly ChatLine[]) => Promise<void>): Promise<number> {
-  const names = (await readdir(dir).catch(() => [])).filter((name) => SEGMENT.test(name));
+  const names = (
+    await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return []; // never written: nothing to replay
+      throw error;
+    })
+  ).filter((name) => SEGMENT.test(name));
   const rooms = new Map<string, Map<string, ChatLine>>();
   for (const name of names) {
     for (const record of (await readFile(join(dir, name), 'utf8')).split('\n')) {
