@@ -204,6 +204,46 @@ describe('stale views', () => {
   it('accepts a command made against the current version', () => {
     expect(refusal(paused(), { type: 'playback:play', version: 7 }, member('bob'))).toBeUndefined();
   });
+
+  describe('made on the view of a song loading, which has started since', () => {
+    /** Song b loading (as everyone's view shows it), then started by the last ready; the view's version and the room. */
+    function startedSinceTheView(): { view: number; state: RoomState } {
+      const loading = run(playing('a', 50), { type: 'playback:next', fromSongId: 'a' }, member('bob'), NOW).state;
+      const ready = run(loading, { type: 'playback:ready', songId: 'b' }, member('ada'), NOW + 300).state;
+      const state = run(ready, { type: 'playback:ready', songId: 'b' }, member('bob'), NOW + 400).state;
+      expect(state.playback).toMatchObject({ songId: 'b', status: 'playing', version: loading.playback.version + 1 });
+      return { view: loading.playback.version, state };
+    }
+
+    it.each([
+      ['+10 s', { type: 'playback:skip', by: 10 }],
+      ['pause', { type: 'playback:pause' }],
+      ['seek', { type: 'playback:seek', position: 30 }],
+      ['select', { type: 'playback:select', songId: 'c' }],
+    ] as const)('accepts %s: the start changed nothing it was made on', (_, command) => {
+      const { view, state } = startedSinceTheView();
+      expect(refusal(state, { ...command, version: view }, member('ada'))).toBeUndefined();
+    });
+
+    it('moves the song that now plays: +10 s pressed while it loaded lands 10 s past where it is heard', () => {
+      const { view, state } = startedSinceTheView();
+      const at = NOW + 2_000;
+      const { playback } = run(state, { type: 'playback:skip', by: 10, version: view }, member('bob'), at).state;
+      expect(playback).toMatchObject({ songId: 'b', status: 'playing' });
+      expect(playback.position).toBeCloseTo(positionAt(state.playback, at + state.leadMs) + 10, 6);
+    });
+
+    it('still lets only the first of two such commands through', () => {
+      const { view, state } = startedSinceTheView();
+      const first = run(state, { type: 'playback:skip', by: 10, version: view }, member('ada'), NOW + 2_000).state;
+      expect(refusal(first, { type: 'playback:skip', by: 10, version: view }, member('bob'), NOW + 2_100)).toBe(ErrorCode.STALE_STATE);
+    });
+
+    it('refuses a view older than the loading one', () => {
+      const { view, state } = startedSinceTheView();
+      expect(refusal(state, { type: 'playback:skip', by: 10, version: view - 1 }, member('ada'))).toBe(ErrorCode.STALE_STATE);
+    });
+  });
 });
 
 describe('the end of a song', () => {

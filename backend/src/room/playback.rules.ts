@@ -189,8 +189,10 @@ function newSong(state: RoomState): RoomState {
   return { ...state, readyIds: [], skipVotes: [] };
 }
 
+/** Starts the loading song; what was made on its loading view still counts (checkVersion). */
 function start(state: RoomState, now: number): RoomResult {
-  return withPlayback(state, { status: 'playing', position: state.playback.position, anchor: now + state.leadMs }, now);
+  const started = withPlayback(state, { status: 'playing', position: state.playback.position, anchor: now + state.leadMs }, now);
+  return { ...started, state: { ...started.state, startedFrom: state.playback.version } };
 }
 
 /** Jumps within the current song, keeping its status. */
@@ -202,7 +204,7 @@ function moveTo(state: RoomState, position: number, now: number): RoomResult {
 /** Applies a playback change: bumps the version, tells the room, and asks for the timers it implies. */
 function withPlayback(state: RoomState, change: Partial<Omit<Playback, 'version'>>, now: number): RoomResult {
   const playback: Playback = { ...state.playback, ...change, version: state.playback.version + 1 };
-  const next = { ...state, playback };
+  const next = { ...state, playback, startedFrom: null };
   const wakeups: Wakeup[] = [];
   const song = currentSong(next);
   if (playback.status === 'loading' && song) {
@@ -229,8 +231,14 @@ function requireControl(state: RoomState, actor: Actor, command: Versioned): voi
   checkVersion(state, command.version);
 }
 
+/**
+ * Refuses a command made on a playback view that has changed since (someone was
+ * first), unless the only change was the start of the song the view showed
+ * loading: +10 s, pause or a seek pressed while it loaded mean the same once it
+ * plays, and the start is no one's decision to be first to.
+ */
 function checkVersion(state: RoomState, version: number | undefined): void {
-  if (version !== undefined && version !== state.playback.version) {
+  if (version !== undefined && version !== state.playback.version && version !== state.startedFrom) {
     throw new DomainError(ErrorCode.STALE_STATE, 'The room changed in the meantime; try again.');
   }
 }

@@ -73,6 +73,11 @@ export interface RoomState {
   readonly vacancy: AdminVacancy | null;
   readonly playlist: readonly Song[];
   readonly playback: Playback;
+  /**
+   * The version of the loading view that the current song's start replaced, until playback
+   * changes again: a command made on that view still counts (see checkVersion in playback.rules.ts).
+   */
+  readonly startedFrom: number | null;
   /** Members who reported the current song loaded (the ready barrier). */
   readonly readyIds: readonly string[];
   readonly settings: SettingsState;
@@ -152,6 +157,7 @@ export function emptyRoom(roomId: string, chatHistory = CHAT_HISTORY_DEFAULT): R
     vacancy: null,
     playlist: [],
     playback: { songId: null, status: 'paused', position: 0, anchor: 0, version: 0 },
+    startedFrom: null,
     readyIds: [],
     settings: { control: 'everyone', skipThreshold: 'majority', addSongs: 'admin', waitForCopies: false },
     passcode: null,

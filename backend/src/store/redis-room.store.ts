@@ -256,15 +256,15 @@ type RoomNow = [string, string, string[]];
 function knownFrom([version, json, lines]: RoomNow): KnownRoom | null {
   if (!version || !json) return null;
   const stored = JSON.parse(json) as StoredRoom;
-  // A room written before revisions existed starts counting from 0.
-  const { rev = 0, presenceRev = 0, chat = [], chatHistory = CHAT_HISTORY_DEFAULT } = stored.state as Partial<RoomState>;
+  // A room written before revisions (or the loading view's start, startedFrom) existed starts without them.
+  const { rev = 0, presenceRev = 0, startedFrom = null, chat = [], chatHistory = CHAT_HISTORY_DEFAULT } = stored.state as Partial<RoomState>;
   // Each line is JSON: one parse of them all as an array.
   const fromList = JSON.parse(`[${lines.join(',')}]`) as ChatLine[];
   // Lines in the JSON were written by a release before the list: the whole history of a room
   // stored then, or what a node of that release added beside this one during a rolling
   // upgrade (it reads the empty chat this one writes, and appends to it). They join the list's
   // lines, and the room's next write rewrites the list with them all.
-  const state = { ...stored.state, rev, presenceRev, chat: mergeLines(fromList, chat, chatHistory) };
+  const state = { ...stored.state, rev, presenceRev, startedFrom, chat: mergeLines(fromList, chat, chatHistory) };
   return { version, stored: { ...stored, state }, listed: chat.length === 0 };
 }
 
