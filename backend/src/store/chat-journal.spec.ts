@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -94,6 +94,14 @@ describe('ChatJournal', () => {
     await appendFile(join(dir, segment!), `${JSON.stringify(['jazz', line(4)])}\n["lobby",{"kind":"mess`);
     expect(await replayed(dir)).toEqual({ jazz: ['3', '4', '5'] });
     expect(await segments()).toEqual([]);
+  });
+
+  it('replays nothing from a journal never written, and refuses one it cannot read rather than lose its lines', async () => {
+    expect(await replayed(dir)).toEqual({}); // no directory yet
+    // Something other than a directory where the journal should be (root reads any mode, so not chmod):
+    await writeFile(dir, 'not a directory');
+    await expect(replayed(dir)).rejects.toMatchObject({ code: 'ENOTDIR' });
+    expect(await readFile(dir, 'utf8')).toBe('not a directory');
   });
 
   it('refuses records that are not chat lines of a valid room', async () => {
