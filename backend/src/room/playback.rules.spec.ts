@@ -239,6 +239,12 @@ describe('stale views', () => {
       expect(refusal(first, { type: 'playback:skip', by: 10, version: view }, member('bob'), NOW + 2_100)).toBe(ErrorCode.STALE_STATE);
     });
 
+    it('ignores a loading view left over from before a later change (kept by a node that did not know it)', () => {
+      const { view, state } = startedSinceTheView();
+      const later = { ...state, playback: { ...state.playback, version: state.playback.version + 1 } };
+      expect(refusal(later, { type: 'playback:skip', by: 10, version: view }, member('ada'))).toBe(ErrorCode.STALE_STATE);
+    });
+
     it('refuses a view older than the loading one', () => {
       const { view, state } = startedSinceTheView();
       expect(refusal(state, { type: 'playback:skip', by: 10, version: view - 1 }, member('ada'))).toBe(ErrorCode.STALE_STATE);

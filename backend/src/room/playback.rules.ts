@@ -238,7 +238,10 @@ function requireControl(state: RoomState, actor: Actor, command: Versioned): voi
  * plays, and the start is no one's decision to be first to.
  */
 function checkVersion(state: RoomState, version: number | undefined): void {
-  if (version !== undefined && version !== state.playback.version && version !== state.startedFrom) {
+  // The start is always the one change after the loading view, so only version − 1 qualifies
+  // (a field a node of the release before kept unchanged through later changes never does).
+  const loadingView = state.startedFrom === state.playback.version - 1 ? state.startedFrom : null;
+  if (version !== undefined && version !== state.playback.version && version !== loadingView) {
     throw new DomainError(ErrorCode.STALE_STATE, 'The room changed in the meantime; try again.');
   }
 }
